@@ -1,0 +1,76 @@
+"""Settings: where the registry keeps its events, from the environment.
+
+``REGISTRY_DATABASE_URL`` selects the engine: ``sqlite:///path/to/file.db`` or
+``postgresql://user:password@host:port/dbname[?schema=name]``. Without it the
+registry uses an SQLite file ``var/registry.db`` under ``REGISTRY_HOME`` (default:
+the working directory).
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+
+class ConfigurationError(ValueError):
+    """A setting that cannot be used; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    home: Path
+
+    @classmethod
+    def from_env(cls, environ=None) -> "Settings":
+        environ = os.environ if environ is None else environ
+        home = Path(environ.get("REGISTRY_HOME") or os.getcwd())
+        default = f"sqlite:///{home / 'var' / 'registry.db'}"
+        return cls(database_url=environ.get("REGISTRY_DATABASE_URL") or default, home=home)
+
+    @property
+    def engine(self) -> str:
+        scheme = urlsplit(self.database_url).scheme
+        if scheme == "sqlite":
+            return "sqlite"
+        if scheme in ("postgresql", "postgres"):
+            return "postgres"
+        raise ConfigurationError(
+            f"REGISTRY_DATABASE_URL scheme '{scheme}' is not supported: "
+            "use sqlite:///path or postgresql://user@host:port/dbname")
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        """The environment the eventsourcing library reads its persistence settings from."""
+        if self.engine == "sqlite":
+            return sqlite_env(self.database_url)
+        return postgres_env(self.database_url)
+
+
+def sqlite_env(url: str) -> dict[str, str]:
+    # As SQLAlchemy: sqlite:///relative/path.db, sqlite:////absolute/path.db
+    path = unquote(urlsplit(url).path)[1:]
+    if path in ("", ":memory:"):
+        raise ConfigurationError("an SQLite registry needs a file: sqlite:///path/to/file.db")
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path,
+            "SQLITE_LOCK_TIMEOUT": "30"}
+
+
+def postgres_env(url: str) -> dict[str, str]:
+    parts = urlsplit(url)
+    if not parts.path.strip("/"):
+        raise ConfigurationError("a PostgreSQL URL needs a database name: "
+                                 "postgresql://user@host:5432/dbname")
+    schema = parse_qs(parts.query).get("schema", ["public"])[0]
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": unquote(parts.path.strip("/")),
+        "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_USER": unquote(parts.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_SCHEMA": schema,
+        "POSTGRES_LOCK_TIMEOUT": "10",
+        "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "60",
+        "POSTGRES_CONNECT_TIMEOUT": "10",
+    }

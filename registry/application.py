@@ -1,0 +1,60 @@
+"""The registry's service layer: one eventsourcing Application.
+
+Command methods validate their input (marshmallow schemas), check the rules that
+need stored state, and save every resulting event atomically; they return ids.
+Query methods return plain dicts. Configuration comes from ``config.settings``.
+"""
+
+from contextlib import contextmanager
+from datetime import date
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import JSONTranscoder, Transcoding
+
+from registry.services.changes import Changes
+from registry.services.contracts import ContractCommands
+from registry.services.ft_applications import FTApplicationCommands
+from registry.services.indicators import IndicatorCommands
+from registry.services.organisations import OrganisationCommands
+from registry.services.queries import Queries
+from registry.services.submissions import SubmissionCommands
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class Registry(
+    OrganisationCommands,
+    IndicatorCommands,
+    SubmissionCommands,
+    ContractCommands,
+    FTApplicationCommands,
+    Queries,
+    Application,
+):
+    name = "Registry"
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    @contextmanager
+    def changes(self, outer: Changes | None = None):
+        """Collect changes and save them at the end, or join an outer set of changes."""
+        if outer is not None:
+            yield outer
+            return
+        changes = Changes(self)
+        yield changes
+        changes.save()
+
+    def changes_for_reading(self) -> Changes:
+        return Changes(self)

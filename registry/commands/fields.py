@@ -1,0 +1,66 @@
+"""Field types shared by the command schemas."""
+
+import re
+
+from marshmallow import ValidationError, fields, validate
+
+from registry.periods import PeriodError, parse_period
+from registry.vocabulary import SERVICE_LINES
+
+ODS_CODE = re.compile(r"^[A-Z0-9]{2,12}$")
+
+
+class Code(fields.String):
+    """An organisation or indicator code: trimmed, upper-cased, letters and digits."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip().upper()
+        if not ODS_CODE.match(text):
+            raise ValidationError("must be 2-12 letters or digits (an ODS or indicator code)")
+        return text
+
+
+class PeriodLabel(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        try:
+            return parse_period(text).label
+        except PeriodError as error:
+            raise ValidationError(str(error)) from None
+
+
+class ServiceLine(fields.String):
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate.OneOf(sorted(SERVICE_LINES)), **kwargs)
+
+
+class ServiceLines(fields.List):
+    """A list of service lines; also accepts the CSV form 'a;b;c'."""
+
+    def __init__(self, **kwargs):
+        super().__init__(ServiceLine(), validate=validate.Length(min=1), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(";") if part.strip()]
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def text(required: bool = True, max_length: int = 500) -> fields.String:
+    rules = [validate.Length(min=1, max=max_length)]
+    if required:
+        return fields.String(required=True, validate=rules)
+    return fields.String(load_default=None, allow_none=True, validate=rules)
+
+
+def one_of(choices, required: bool = True) -> fields.String:
+    if required:
+        return fields.String(required=True, validate=validate.OneOf(choices))
+    return fields.String(load_default=None, allow_none=True, validate=validate.OneOf(choices))
+
+
+def money(required: bool = True) -> fields.Decimal:
+    rule = validate.Range(min=0)
+    if required:
+        return fields.Decimal(required=True, places=2, validate=rule)
+    return fields.Decimal(load_default=None, allow_none=True, places=2, validate=rule)

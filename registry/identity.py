@@ -1,0 +1,29 @@
+"""Deterministic aggregate ids (uuid5), so that the same real-world thing always
+maps to the same event stream: a second "first submission" for one cell, or a
+second registration of one ODS code, collides instead of forking history.
+"""
+
+from uuid import UUID, uuid5
+
+NAMESPACE = UUID("5b8f0c1e-6a57-4c49-9a51-0f3f4b8f2a11")
+
+
+def organisation_id(code: str) -> UUID:
+    return uuid5(NAMESPACE, f"organisation/{code.upper()}")
+
+
+def indicator_id(code: str) -> UUID:
+    return uuid5(NAMESPACE, f"indicator/{code.upper()}")
+
+
+def submission_id(provider: str, indicator: str, service_line: str, period: str) -> UUID:
+    key = f"submission/{provider.upper()}/{indicator.upper()}/{service_line}/{period}"
+    return uuid5(NAMESPACE, key)
+
+
+def contract_id(reference: str) -> UUID:
+    return uuid5(NAMESPACE, f"contract/{reference}")
+
+
+def ft_application_id(provider: str, attempt: int) -> UUID:
+    return uuid5(NAMESPACE, f"ft-application/{provider.upper()}/{attempt}")

@@ -1,0 +1,52 @@
+"""A set of aggregates touched by one command or one import file, saved atomically.
+
+Commands load aggregates through ``Changes`` so that several commands (the rows of
+an import) see each other's effects before anything is stored, and so that all
+their events go to the event store in one ``save()``: all or nothing.
+"""
+
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from registry.errors import Conflict
+
+
+class Changes:
+    def __init__(self, app):
+        self.app = app
+        self.aggregates: dict[UUID, object] = {}
+
+    def get(self, aggregate_id: UUID):
+        """The aggregate as changed so far, or None if it does not exist."""
+        if aggregate_id not in self.aggregates:
+            try:
+                self.aggregates[aggregate_id] = self.app.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                self.aggregates[aggregate_id] = None
+        return self.aggregates[aggregate_id]
+
+    def add(self, aggregate) -> None:
+        self.aggregates[aggregate.id] = aggregate
+
+    @property
+    def pending(self) -> list:
+        return [a for a in self.aggregates.values() if a is not None and a.pending_events]
+
+    def event_count(self) -> int:
+        return sum(len(a.pending_events) for a in self.pending)
+
+    def save(self) -> int:
+        """Store every pending event in one transaction; returns how many."""
+        pending = self.pending
+        count = sum(len(a.pending_events) for a in pending)
+        if not pending:
+            return 0
+        try:
+            self.app.save(*pending)
+        except IntegrityError as error:
+            raise Conflict(
+                "another change to the same record was stored first; "
+                "reload and try again") from error
+        return count
