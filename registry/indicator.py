@@ -73,6 +73,24 @@ class Indicator(Aggregate):
             setattr(self, name, value)
         self.revisions.append({"effective_period": effective_period, "changes": dict(changes)})
 
+    def correct(self, changes: dict, provenance: dict) -> None:
+        """Correct catalogue details recorded wrongly; a new definition is a revision."""
+        self._require_not_retired("corrected")
+        real = {k: v for k, v in changes.items() if getattr(self, k) != v}
+        fixed = set(real) - set(REVISABLE) - {"domain"}
+        if fixed:
+            raise IndicatorError(
+                f"cannot change {', '.join(sorted(fixed))} of {self.code}: "
+                "define a new indicator instead", sorted(fixed)[0])
+        if not real:
+            raise IndicatorError("the correction changes nothing")
+        self._corrected(changes=real, provenance=provenance)
+
+    @event("Corrected")
+    def _corrected(self, changes: dict, provenance: dict) -> None:
+        for name, value in changes.items():
+            setattr(self, name, value)
+
     def retire(self, last_period: str | None, provenance: dict) -> None:
         self._require_not_retired("retired again")
         self._retired(last_period=last_period, provenance=provenance)

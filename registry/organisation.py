@@ -13,6 +13,8 @@ from registry.errors import RuleViolation
 from registry.identity import organisation_id
 from registry.vocabulary import COMMISSIONER_KINDS, PROVIDER_KINDS
 
+CORRECTABLE = ("name", "kind", "region", "opened")
+
 
 class OrganisationError(RuleViolation):
     """A rule about organisations was broken."""
@@ -117,6 +119,22 @@ class Organisation(Aggregate):
         self.transfers.append(
             {"recipient": recipient, "service_lines": list(service_lines),
              "effective": effective})
+
+    def correct(self, changes: dict, provenance: dict) -> None:
+        """Correct registration details that were recorded wrongly (not a real change)."""
+        real = {k: v for k, v in changes.items() if getattr(self, k) != v}
+        unknown = set(real) - set(CORRECTABLE)
+        if unknown:
+            raise OrganisationError(f"cannot correct {', '.join(sorted(unknown))}",
+                                    sorted(unknown)[0])
+        if not real:
+            raise OrganisationError("the correction changes nothing")
+        self._corrected(changes=real, provenance=provenance)
+
+    @event("Corrected")
+    def _corrected(self, changes: dict, provenance: dict) -> None:
+        for name, value in changes.items():
+            setattr(self, name, value)
 
     def close(self, effective: date, provenance: dict) -> None:
         self._require_open("closed")
