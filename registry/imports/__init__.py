@@ -58,7 +58,7 @@ def import_csv(app, kind: str, data: bytes, filename: str, provenance: Provenanc
     if hasattr(module, "order"):
         records = module.order(records)
     with app.changes() as changes:
-        for number, record in records:
+        for done, (number, record) in enumerate(records, start=1):
             try:
                 outcomes[module.apply(app, changes, record, provenance.at_row(number),
                                       options)] += 1
@@ -67,7 +67,7 @@ def import_csv(app, kind: str, data: bytes, filename: str, provenance: Provenanc
             except RegistryError as error:
                 errors.append(RowError(number, error.field, error.message))
             if progress:
-                progress(1)
+                progress(done, len(records))
         if errors:
             raise ImportRejected(sorted(errors, key=lambda e: e.row or 0))
         events = changes.event_count()

@@ -1,0 +1,84 @@
+"""Reading the application's notification log as plain, JSON-ready event records.
+
+Every read model and the history queries start here: events in log order, each
+with its position, aggregate, type, recorded time, provenance and payload.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+PAGE = 1000
+_ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic",
+             "provenance"}
+
+
+@dataclass(frozen=True)
+class LoggedEvent:
+    position: int
+    aggregate_id: UUID
+    version: int
+    topic: str
+    event: object
+
+    @property
+    def aggregate_type(self) -> str:
+        return self.topic.split(":")[1].split(".")[0]
+
+    @property
+    def event_type(self) -> str:
+        return self.topic.split(".")[-1]
+
+    @property
+    def recorded_at(self) -> datetime:
+        return self.event.timestamp
+
+    @property
+    def provenance(self) -> dict:
+        return getattr(self.event, "provenance", {})
+
+    @property
+    def data(self) -> dict:
+        return {k: v for k, v in vars(self.event).items() if k not in _ENVELOPE}
+
+    def as_dict(self) -> dict:
+        return plain({
+            "position": self.position,
+            "recorded_at": self.recorded_at,
+            "aggregate": self.aggregate_type,
+            "aggregate_id": self.aggregate_id,
+            "version": self.version,
+            "event": self.event_type,
+            "provenance": self.provenance,
+            "data": self.data,
+        })
+
+
+def read_events(app, after: int = 0, stop: int | None = None, page: int = PAGE):
+    """Every stored event after position ``after`` (up to ``stop``), in log order."""
+    while True:
+        notifications = app.recorder.select_notifications(
+            start=after, limit=page, stop=stop, inclusive_of_start=False)
+        for notification in notifications:
+            yield LoggedEvent(position=notification.id,
+                              aggregate_id=notification.originator_id,
+                              version=notification.originator_version,
+                              topic=notification.topic,
+                              event=app.mapper.to_domain_event(notification))
+        if len(notifications) < page:
+            return
+        after = notifications[-1].id
+
+
+def plain(value):
+    """A JSON-ready copy: dates as ISO strings, decimals and UUIDs as strings."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (Decimal, UUID)):
+        return str(value)
+    return value

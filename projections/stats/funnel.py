@@ -1,0 +1,130 @@
+"""Funnel-plot control limits and where a provider sits against them.
+
+A funnel plot (Spiegelhalter 2005, "Funnel plots for comparing institutional
+performance", Stat Med 24:1185) draws, around a target - the pooled value of
+the peer group, sum(x) / sum(n) - the 95% and 99.8% limits as functions of
+the denominator. Limits follow PHEindicatormethods' ``calculate_funnel_limits``
+/ ``assign_funnel_significance``: each limit is the OBSERVED value at which
+the provider's own confidence bound just touches the target.
+
+- Proportions (Wilson): the Wilson bound of x/n equals p0 exactly when
+  x/n = p0 -/+ z sqrt(p0 (1 - p0) / n) (the score interval is the set of p0
+  whose score test accepts x/n), which is PHE's closed-form
+  ``sigma_adjustment``; limits are clipped to [0, 1].
+- Rates (exact Poisson): with expected count E = target * n, the lower limit
+  is the count x whose exact upper bound chi2_{1-a/2}(2x+2)/2 equals E and the
+  upper limit the count whose exact lower bound chi2_{a/2}(2x)/2 equals E,
+  both solved for a continuous x as PHE's ``poisson_funnel`` bisection does.
+
+A provider is flagged when its value lies strictly outside a limit.
+Position codes: ``inside``, ``above_95``, ``above_998``, ``below_95``,
+``below_998`` (``_998`` = beyond the 99.8% limit, ``_95`` = beyond 95% only).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from scipy.optimize import brentq
+from scipy.stats import gamma
+
+from projections.stats.intervals import z_for_level
+
+LEVELS = (0.95, 0.998)
+INSIDE = "inside"
+
+
+@dataclass(frozen=True)
+class FunnelLimits:
+    """95% and 99.8% limits at one denominator, on the scale of the values."""
+
+    denominator: float
+    target: float
+    lower_95: float
+    upper_95: float
+    lower_998: float
+    upper_998: float
+
+
+def pooled_target(numerators: Sequence[float], denominators: Sequence[float]) -> float:
+    """The funnel's centre line: sum of numerators over sum of denominators."""
+    total = math.fsum(denominators)
+    if len(numerators) != len(denominators) or total <= 0:
+        raise ValueError("need matching numerators and denominators with a positive total")
+    return math.fsum(numerators) / total
+
+
+def proportion_funnel_limits(denominator: float, target: float) -> FunnelLimits:
+    """Wilson-based limits (as proportions) at denominator n around target p0."""
+    _check_denominator(denominator)
+    if not 0 <= target <= 1:
+        raise ValueError("a target proportion must lie in [0, 1]")
+    sd = math.sqrt(target * (1 - target) / denominator)
+    bands = [_clip(target + sign * z_for_level(level) * sd) for level in LEVELS for sign in (-1, 1)]
+    return FunnelLimits(denominator, target, *bands)
+
+
+def rate_funnel_limits(denominator: float, target: float, multiplier: float = 1.0) -> FunnelLimits:
+    """Exact-Poisson limits for a rate (count / denominator * multiplier).
+
+    ``target`` is the pooled rate per unit of denominator (not multiplied).
+    """
+    _check_denominator(denominator)
+    if target <= 0:
+        raise ValueError("a target rate must be positive")
+    expected = target * denominator
+    bands = []
+    for level in LEVELS:
+        bands.append(_lowest_count_not_low(expected, level) / denominator * multiplier)
+        bands.append(_highest_count_not_high(expected, level) / denominator * multiplier)
+    return FunnelLimits(denominator, target * multiplier, *bands)
+
+
+def funnel_position(value: float, limits: FunnelLimits) -> str:
+    """Position code of ``value`` against ``limits`` (strictly outside = flagged)."""
+    if value > limits.upper_998:
+        return "above_998"
+    if value > limits.upper_95:
+        return "above_95"
+    if value < limits.lower_998:
+        return "below_998"
+    if value < limits.lower_95:
+        return "below_95"
+    return INSIDE
+
+
+def _lowest_count_not_low(expected: float, level: float) -> float:
+    """Count x whose exact upper bound gamma^-1(1 - a/2; x + 1) equals ``expected``.
+
+    chi2_q(2k)/2 is the gamma(k) quantile, which accepts a continuous k. If
+    even a count of zero has an upper bound above ``expected``, no count is
+    significantly low and the limit is 0.
+    """
+    q = 1 - (1 - level) / 2
+    if gamma.ppf(q, 1) >= expected:
+        return 0.0
+    return _solve(lambda x: gamma.ppf(q, x + 1) - expected, 0.0, expected)
+
+
+def _highest_count_not_high(expected: float, level: float) -> float:
+    """Count x whose exact lower bound gamma^-1(a/2; x) equals ``expected``."""
+    q = (1 - level) / 2
+    high = expected + 10 * math.sqrt(expected) + 10
+    while gamma.ppf(q, high) < expected:
+        high *= 2
+    return _solve(lambda x: gamma.ppf(q, x) - expected, 1e-12, high)
+
+
+def _solve(f, low: float, high: float) -> float:
+    return float(brentq(f, low, high, xtol=1e-13, rtol=8.9e-16, maxiter=200))
+
+
+def _clip(p: float) -> float:
+    return min(1.0, max(0.0, p))
+
+
+def _check_denominator(denominator: float) -> None:
+    if denominator <= 0:
+        raise ValueError("denominator must be positive")

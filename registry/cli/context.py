@@ -1,0 +1,86 @@
+"""What every CLI command shares: the acting user, the open registry, error handling."""
+
+import functools
+import sys
+import time
+from dataclasses import dataclass, field
+
+import click
+import psycopg
+
+from config.settings import ConfigurationError, Settings
+from config.storage import open_registry
+from registry.errors import InvalidInput, RegistryError
+from registry.provenance import Actor, Provenance
+
+
+@dataclass
+class CliContext:
+    user: str
+    organisation: str
+    role: str
+    _app: object = field(default=None, repr=False)
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(user_id=self.user, organisation=self.organisation, role=self.role)
+
+    def provenance(self, reason: str | None = None) -> Provenance:
+        return Provenance(actor=self.actor, channel="cli", reason=reason)
+
+    @property
+    def app(self):
+        if self._app is None:
+            self._app = open_registry(Settings.from_env())
+        return self._app
+
+
+def handle_errors(command):
+    """Turn refusals and environment problems into one-line messages and exit codes."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except InvalidInput as error:
+            for name, messages in error.errors.items():
+                click.echo(f"error: {name}: {' '.join(messages)}", err=True)
+            sys.exit(2)
+        except RegistryError as error:
+            where = f"{error.field}: " if error.field else ""
+            click.echo(f"error: {where}{error.message}", err=True)
+            sys.exit(2)
+        except ConfigurationError as error:
+            click.echo(f"configuration error: {error}", err=True)
+            sys.exit(2)
+        except psycopg.OperationalError as error:
+            first = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+            click.echo(f"cannot reach PostgreSQL ({first}); start it or check "
+                       "REGISTRY_DATABASE_URL", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+class Progress:
+    """A progress bar on stderr that appears only once a job has run for a second."""
+
+    def __init__(self, label: str, delay: float = 1.0):
+        self.label, self.delay = label, delay
+        self.started = time.monotonic()
+        self.bar = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if time.monotonic() - self.started < self.delay:
+                return
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
