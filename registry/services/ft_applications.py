@@ -30,7 +30,7 @@ class FTApplicationCommands:
     def achieve_milestone(self, data: dict, provenance: Provenance):
         data = load(cmd.AchieveMilestone, data)
         return self._on_application(data, provenance, lambda a, p: a.achieve(
-            data["milestone"], data["achieved_on"], data.get("evidence"), p))
+            data["milestone"], data["achieved_on"], data.get("evidence"), p), start=True)
 
     def slip_milestone(self, data: dict, provenance: Provenance):
         data = load(cmd.SlipMilestone, data)
