@@ -72,5 +72,5 @@ def postgres_env(url: str) -> dict[str, str]:
         "POSTGRES_SCHEMA": schema,
         "POSTGRES_LOCK_TIMEOUT": "10",
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "60",
-        "POSTGRES_CONNECT_TIMEOUT": "10",
+        "POSTGRES_CONNECT_TIMEOUT": "5",
     }

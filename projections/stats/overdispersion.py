@@ -112,15 +112,14 @@ def between_provider_variance(phi: float, errors: Sequence[float]) -> float:
     """tau^2 = max(0, (n phi - (n - 1)) / (sum w - sum w^2 / sum w)), w = 1 / s^2.
 
     With a single provider the denominator is 0 and there is nothing between
-    providers to estimate: tau^2 = 0.
+    providers to estimate: tau^2 = 0. For n >= 2 the denominator is positive.
     """
     n = len(errors)
+    if n < 2 or n * phi <= n - 1:
+        return 0.0
     weights = [1 / (s * s) for s in errors]
     total = math.fsum(weights)
-    spread = total - math.fsum(w * w for w in weights) / total
-    if spread <= 0 or n * phi <= n - 1:
-        return 0.0
-    return (n * phi - (n - 1)) / spread
+    return (n * phi - (n - 1)) / (total - math.fsum(w * w for w in weights) / total)
 
 
 def _estimate(z: list[float], errors: list[float], trim: float, transform: str) -> Overdispersion:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import click
 import psycopg
+from eventsourcing.persistence import InterfaceError, OperationalError
 
 from config.settings import ConfigurationError, Settings
 from config.storage import open_registry
@@ -53,7 +54,7 @@ def handle_errors(command):
         except ConfigurationError as error:
             click.echo(f"configuration error: {error}", err=True)
             sys.exit(2)
-        except psycopg.OperationalError as error:
+        except (psycopg.OperationalError, OperationalError, InterfaceError) as error:
             first = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
             click.echo(f"cannot reach PostgreSQL ({first}); start it or check "
                        "REGISTRY_DATABASE_URL", err=True)

@@ -14,8 +14,6 @@ from registry.cli.context import Progress, handle_errors
 def demo(obj, force: bool):
     """Load the demo data set: real ODS trusts and walk-in-centre data, generated
     submissions, contracts and FT applications."""
-    from registry.demo import load_demo
-
     app = obj.app
     if (app.recorder.max_notification_id() or 0) > 0 and not force:
         click.echo("the store already holds events; use --force to load the demo anyway, "
@@ -27,6 +25,8 @@ def demo(obj, force: bool):
         bars.setdefault(step, Progress(step, delay=0.5))(done, total)
         if done >= total:
             bars[step].close()
+
+    from registry.demo import load_demo
 
     summary = load_demo(app, obj.actor, progress)
     for bar in bars.values():

@@ -102,10 +102,11 @@ class SubmissionCommands:
         if not provider.is_provider:
             raise RuleViolation(f"{code} is a {provider.kind}, not a provider", "provider")
         if not provider.is_open_during(period.start, period.end):
-            raise RuleViolation(
-                f"{code} was not open during {period.label} "
-                f"(opened {provider.opened or 'unknown'}, closed {provider.closed})",
-                "provider")
+            dates = f"opened {provider.opened}" if provider.opened else ""
+            if provider.closed:
+                dates += f"{', ' if dates else ''}closed {provider.closed}"
+            raise RuleViolation(f"{code} was not open during {period.label} ({dates})",
+                                "provider")
 
     def _submission(self, changes, data: dict) -> Submission:
         submission = changes.get(submission_id(*_cell(data)))

@@ -1,0 +1,119 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from registry.cli import main
+from tests.builders import event_count, seed
+from tests.registry.imports.test_imports import submissions_csv
+
+
+@pytest.fixture
+def run(database_url, tmp_path):
+    def invoke(*args):
+        return CliRunner().invoke(main, [str(a) for a in args], env={
+            "REGISTRY_DATABASE_URL": database_url, "REGISTRY_USER": "cli.tester"})
+    return invoke
+
+
+@pytest.fixture
+def seeded(app):
+    seed(app)
+    return app
+
+
+def test_an_import_with_one_bad_row_exits_2_and_names_it(run, seeded, tmp_path):
+    path = tmp_path / "subs.csv"
+    path.write_bytes(submissions_csv(300, bad_row=137))
+    before = event_count(seeded)
+    result = run("import", "submissions", path)
+    assert result.exit_code == 2
+    assert "row 137: numerator: must not exceed the denominator" in result.stderr
+    assert "nothing was stored" in result.stderr
+    assert event_count(seeded) == before
+
+
+def test_the_same_file_twice_stores_nothing_new_and_changes_need_restate(run, seeded, tmp_path):
+    path = tmp_path / "subs.csv"
+    path.write_bytes(submissions_csv(20))
+    first = run("import", "submissions", path)
+    assert first.exit_code == 0 and "20 events stored" in first.stdout
+    count = event_count(seeded)
+    assert "0 events stored" in run("import", "submissions", path).stdout
+    assert event_count(seeded) == count
+    path.write_bytes(submissions_csv(20, numerator=88))
+    refused = run("import", "submissions", path)
+    assert refused.exit_code == 2 and "--restate" in refused.stderr
+    restated = run("import", "submissions", path, "--restate", "--reason", "audit fix")
+    assert restated.exit_code == 0 and "20 restated" in restated.stdout
+
+
+def test_history_lists_events_with_their_provenance(run, seeded, tmp_path):
+    path = tmp_path / "subs.csv"
+    path.write_bytes(submissions_csv(2))
+    run("import", "submissions", path)
+    result = run("history", "ry6", "--json")
+    assert result.exit_code == 0
+    events = json.loads(result.stdout)
+    assert [e["event"] for e in events] == ["Registered", "Submitted", "Submitted"]
+    imported = events[1]
+    assert imported["provenance"]["actor"]["user_id"] == "cli.tester"
+    assert imported["provenance"]["channel"] == "import"
+    assert imported["provenance"]["source"]["file"] == "subs.csv"
+    assert imported["provenance"]["source"]["row"] == 2
+    assert imported["recorded_at"].endswith("+00:00")
+    assert imported["data"]["period"] == "2012-01"
+    text = run("history", "RY6").stdout
+    assert "Submission.Submitted  by cli.tester (REGISTRY, admin) via import from subs.csv" \
+        in text
+
+
+def test_history_as_of_a_time_before_anything_was_recorded_is_empty(run, seeded):
+    result = run("history", "RY6", "--json", "--as-of", "2000-01-01")
+    assert json.loads(result.stdout) == []
+
+
+def test_history_of_an_unknown_organisation_says_so(run, app):
+    result = run("history", "ZZZ")
+    assert result.exit_code == 2 and "no organisation with code ZZZ" in result.stderr
+
+
+def test_the_demo_refuses_a_store_that_is_not_empty(run, seeded):
+    result = run("demo")
+    assert result.exit_code == 2 and "--force" in result.stderr
+
+
+def _commands(group, path=()):
+    yield path
+    if isinstance(group, click.Group):
+        for name, command in group.commands.items():
+            yield from _commands(command, path + (name,))
+
+
+@pytest.mark.parametrize("path", list(_commands(main)), ids=lambda p: " ".join(p) or "registry")
+def test_every_command_has_help(path):
+    result = CliRunner().invoke(main, [*path, "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.stdout
+
+
+def test_an_unreachable_database_is_a_message_not_a_traceback(tmp_path):
+    result = CliRunner().invoke(main, ["history", "RY6"], env={
+        "REGISTRY_DATABASE_URL": "postgresql://postgres@127.0.0.1:1/none"})
+    assert result.exit_code == 1
+    assert "cannot reach PostgreSQL" in result.stderr and "Traceback" not in result.output
+
+
+def test_an_unsupported_database_url_is_explained(tmp_path):
+    result = CliRunner().invoke(main, ["history", "RY6"], env={
+        "REGISTRY_DATABASE_URL": "mysql://x/y"})
+    assert result.exit_code == 2 and "not supported" in result.stderr
+
+
+def test_the_registry_console_script_is_installed():
+    script = Path(sys.executable).parent / "registry"
+    result = subprocess.run([script, "--help"], capture_output=True, text=True, check=True)
+    assert "import" in result.stdout and "history" in result.stdout
