@@ -9,8 +9,6 @@ Source: ukhsa-collaboration/PHEindicatormethods tests/testthat:
   which E events sit exactly on a limit, and the limit E/P;
 - testdata_funnel_rate_dsr_inputs.csv: crude rates per 100,000 and their
   significance, with and without the area that had 0 events.
-PHE labels map to ours: High (0.001) -> above_998, High (0.025) -> above_95,
-Low (0.025) -> below_95, Low (0.001) -> below_998, Not significant -> inside.
 """
 
 import pytest
@@ -22,14 +20,7 @@ from projections.stats.funnel import (
     proportion_funnel_limits,
     rate_funnel_limits,
 )
-
-PHE_LABELS = {
-    "High (0.001)": "above_998",
-    "High (0.025)": "above_95",
-    "Low (0.025)": "below_95",
-    "Low (0.001)": "below_998",
-    "Not significant": "inside",
-}
+from tests.projections.stats.phe_funnel_data import CRUDE_RATES, PHE_LABELS
 
 
 def as_percent(limits: FunnelLimits) -> tuple[float, float, float, float]:
@@ -181,51 +172,6 @@ def test_rate_limits_carry_the_target_on_the_multiplied_scale():
 def test_no_count_is_significantly_low_when_even_zero_events_is_plausible():
     # Expected 3 events: P(X = 0) = e^-3 = 0.0498 > 0.025, so the lower 95% limit is 0.
     assert rate_funnel_limits(1000, 0.003).lower_95 == 0.0
-
-
-CRUDE_RATES = [
-    # count, population, PHE label with the zero-event area, PHE label without it
-    (2419, 264102, "High (0.001)", "High (0.001)"),
-    (2337, 259711, "High (0.001)", "High (0.001)"),
-    (2291, 289247, "High (0.001)", "High (0.001)"),
-    (2242, 265029, "High (0.001)", "High (0.001)"),
-    (2218, 284649, "High (0.001)", "High (0.001)"),
-    (2159, 293578, "High (0.001)", "High (0.001)"),
-    (2130, 286718, "High (0.001)", "High (0.001)"),
-    (2111, 307381, "Not significant", "Not significant"),
-    (2105, 274145, "High (0.001)", "High (0.001)"),
-    (2083, 297424, "High (0.025)", "Not significant"),
-    (2078, 272628, "High (0.001)", "High (0.001)"),
-    (2062, 269656, "High (0.001)", "High (0.001)"),
-    (2061, 294692, "High (0.025)", "Not significant"),
-    (2033, 277710, "High (0.001)", "High (0.025)"),
-    (2033, 259213, "High (0.001)", "High (0.001)"),
-    (2010, 285516, "High (0.025)", "Not significant"),
-    (2004, 269449, "High (0.001)", "High (0.001)"),
-    (2002, 290888, "Not significant", "Not significant"),
-    (1977, 287112, "Not significant", "Not significant"),
-    (1944, 286492, "Not significant", "Not significant"),
-    (1932, 287012, "Not significant", "Not significant"),
-    (1922, 291277, "Not significant", "Not significant"),
-    (1912, 289859, "Not significant", "Not significant"),
-    (1881, 289653, "Not significant", "Low (0.025)"),
-    (1844, 282519, "Not significant", "Low (0.025)"),
-    (1835, 274220, "Not significant", "Not significant"),
-    (1833, 280271, "Not significant", "Low (0.025)"),
-    (1825, 284206, "Not significant", "Low (0.025)"),
-    (1816, 274508, "Not significant", "Not significant"),
-    (1809, 288384, "Low (0.025)", "Low (0.001)"),
-    (1798, 287072, "Low (0.025)", "Low (0.001)"),
-    (1754, 282744, "Low (0.001)", "Low (0.001)"),
-    (1746, 289208, "Low (0.001)", "Low (0.001)"),
-    (1709, 287736, "Low (0.001)", "Low (0.001)"),
-    (1694, 296175, "Low (0.001)", "Low (0.001)"),
-    (1688, 303255, "Low (0.001)", "Low (0.001)"),
-    (1649, 285959, "Low (0.001)", "Low (0.001)"),
-    (1553, 274661, "Low (0.001)", "Low (0.001)"),
-    (1332, 281425, "Low (0.001)", "Low (0.001)"),
-    (0, 297820, "Low (0.001)", "Not significant"),
-]
 
 
 def rate_positions(rows):
