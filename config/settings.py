@@ -29,6 +29,14 @@ class Settings:
         return cls(database_url=environ.get("REGISTRY_DATABASE_URL") or default, home=home)
 
     @property
+    def display_url(self) -> str:
+        """The database URL without its password, for messages."""
+        parts = urlsplit(self.database_url)
+        if not parts.password:
+            return self.database_url
+        return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
+
+    @property
     def engine(self) -> str:
         scheme = urlsplit(self.database_url).scheme
         if scheme == "sqlite":

@@ -14,6 +14,7 @@ from registry.cli.context import CliContext
 from registry.cli.demo import demo
 from registry.cli.history import history
 from registry.cli.imports import import_group
+from registry.cli.summary import summary
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,5 +38,4 @@ def main(ctx, user, organisation, role):
 main.add_command(import_group)
 main.add_command(demo)
 main.add_command(history)
-
-
+main.add_command(summary)
