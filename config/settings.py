@@ -20,13 +20,20 @@ class ConfigurationError(ValueError):
 class Settings:
     database_url: str
     home: Path
+    inline_projections: bool
 
     @classmethod
     def from_env(cls, environ=None) -> "Settings":
         environ = os.environ if environ is None else environ
         home = Path(environ.get("REGISTRY_HOME") or os.getcwd())
         default = f"sqlite:///{home / 'var' / 'registry.db'}"
-        return cls(database_url=environ.get("REGISTRY_DATABASE_URL") or default, home=home)
+        url = environ.get("REGISTRY_DATABASE_URL") or default
+        inline = environ.get("REGISTRY_INLINE_PROJECTIONS", "")
+        if inline.lower() not in ("", "on", "off", "yes", "no", "1", "0", "true", "false"):
+            raise ConfigurationError("REGISTRY_INLINE_PROJECTIONS must be on or off")
+        inline_on = inline.lower() in ("on", "yes", "1", "true") if inline else \
+            url.startswith("sqlite")
+        return cls(database_url=url, home=home, inline_projections=inline_on)
 
     @property
     def display_url(self) -> str:

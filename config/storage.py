@@ -3,16 +3,35 @@
 import psycopg
 
 from config.settings import Settings
+from projections import open_runner
+from projections.engine import ProjectionFailed
 from registry.application import Registry
 
 
 def open_registry(settings: Settings | None = None) -> Registry:
-    """A Registry on the configured engine; tables (and a PostgreSQL schema) are created."""
+    """A Registry on the configured engine; tables (and a PostgreSQL schema) are created.
+
+    With inline projections on (the embedded default), read models catch up after
+    every command; a projection failure is logged and shown by ``projections status``
+    but does not undo the command, whose events are already stored.
+    """
     settings = settings or Settings.from_env()
     env = settings.eventsourcing_env()
     if settings.engine == "postgres":
         ensure_schema(env)
-    return Registry(env=env)
+    app = Registry(env=env)
+    app.read_side = open_runner(app)
+    app.close_hooks.append(app.read_side.store.close)
+    if settings.inline_projections:
+        app.saved_hooks.append(lambda: _catch_up_quietly(app.read_side))
+    return app
+
+
+def _catch_up_quietly(runner) -> None:
+    try:
+        runner.catch_up()
+    except ProjectionFailed:
+        pass  # logged, and recorded for `registry projections status`
 
 
 def ensure_schema(env: dict[str, str]) -> None:

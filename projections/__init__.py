@@ -1,0 +1,13 @@
+"""Read models rebuilt from the registry's event log, and the engine that runs them."""
+
+from projections.engine import Runner
+from projections.histories import Histories
+from projections.store import ReadStore
+
+
+def all_projections() -> list:
+    return [Histories()]
+
+
+def open_runner(app) -> Runner:
+    return Runner(app, ReadStore(app), all_projections())

@@ -55,18 +55,22 @@ class LoggedEvent:
         })
 
 
-def read_events(app, after: int = 0, stop: int | None = None, page: int = PAGE):
-    """Every stored event after position ``after`` (up to ``stop``), in log order."""
+def read_events(app, after: int = 0, stop: int | None = None, page: int = PAGE,
+                limit: int | None = None):
+    """Stored events after position ``after`` (up to ``stop``, at most ``limit``), in order."""
     while True:
+        size = page if limit is None else min(page, limit)
         notifications = app.recorder.select_notifications(
-            start=after, limit=page, stop=stop, inclusive_of_start=False)
+            start=after, limit=size, stop=stop, inclusive_of_start=False)
         for notification in notifications:
             yield LoggedEvent(position=notification.id,
                               aggregate_id=notification.originator_id,
                               version=notification.originator_version,
                               topic=notification.topic,
                               event=app.mapper.to_domain_event(notification))
-        if len(notifications) < page:
+        if limit is not None:
+            limit -= len(notifications)
+        if len(notifications) < size or limit == 0:
             return
         after = notifications[-1].id
 

@@ -42,9 +42,27 @@ class Registry(
 ):
     name = "Registry"
 
+    def __init__(self, env=None):
+        super().__init__(env)
+        self.saved_hooks: list = []
+        self.close_hooks: list = []
+
+    def save(self, *objs, **kwargs):
+        """Store events atomically, then run the hooks (e.g. inline projections)."""
+        recordings = super().save(*objs, **kwargs)
+        for hook in self.saved_hooks:
+            hook()
+        return recordings
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
+
+    def close(self) -> None:
+        for hook in self.close_hooks:
+            hook()
+        self.close_hooks.clear()
+        super().close()
 
     @contextmanager
     def changes(self, outer: Changes | None = None):

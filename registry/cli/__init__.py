@@ -14,6 +14,7 @@ from registry.cli.context import CliContext
 from registry.cli.demo import demo
 from registry.cli.history import history
 from registry.cli.imports import import_group
+from registry.cli.projections import projections_group
 from registry.cli.summary import summary
 
 
@@ -39,3 +40,4 @@ main.add_command(import_group)
 main.add_command(demo)
 main.add_command(history)
 main.add_command(summary)
+main.add_command(projections_group)

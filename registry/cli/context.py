@@ -33,6 +33,7 @@ class CliContext:
     def app(self):
         if self._app is None:
             self._app = open_registry(Settings.from_env())
+            click.get_current_context().call_on_close(self._app.close)
         return self._app
 
 

@@ -24,7 +24,8 @@ def history(obj, code: str, as_json: bool, as_of: datetime | None):
         raise NotFound(f"no organisation with code {code.upper()} is registered", "code")
     if as_of is not None and as_of.tzinfo is None:
         as_of = as_of.replace(tzinfo=timezone.utc)
-    events = organisation_history(obj.app, code, as_of)
+    obj.app.read_side.catch_up()
+    events = organisation_history(obj.app.read_side.store, code, as_of)
     if as_json:
         click.echo(json.dumps(events, indent=2))
         return

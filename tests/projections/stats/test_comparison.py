@@ -53,7 +53,9 @@ def test_two_level_comparison_matches_fingertips(benchmark, when_lower_is_better
 
 def test_interval_bounds_count_as_inside():
     assert compare_with_benchmark(2.6, 2.7, (2.5, 2.7), polarity="higher") == "similar"
+    assert compare_with_benchmark(2.6, 2.5, (2.5, 2.7), polarity="higher") == "similar"
     assert compare_with_benchmark(benchmark=2.9, polarity="higher", **TWO_LEVEL_DATA) == "worse_95"
+    assert compare_with_benchmark(benchmark=2.3, polarity="higher", **TWO_LEVEL_DATA) == "better_95"
 
 
 @pytest.mark.parametrize(

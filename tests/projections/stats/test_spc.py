@@ -70,6 +70,13 @@ def test_screening_a_large_moving_range_matches_nhsrplotthedots():
     assert (unscreened.lpl, unscreened.upl) == pytest.approx((-4.596625, 5.935457), abs=5e-7)
 
 
+def test_a_moving_range_of_exactly_3267_times_the_mean_is_screened_out():
+    # moving ranges: eight of 748, one of 749 and one of 3267 - mean exactly 1000
+    values = [0, 748, 0, 748, 0, 748, 0, 748, 0, 749, -2518]
+    assert xmr_limits(values, screen_outliers=False).mean_moving_range == 1000
+    assert xmr_limits(values).mean_moving_range == pytest.approx(6733 / 9, rel=1e-15)
+
+
 def test_random_normal_series_is_all_common_cause():
     chart = xmr_chart(RNORM_20, polarity="higher")
     assert [p.type for p in chart.points] == ["common_cause"] * 20
@@ -169,6 +176,14 @@ def test_two_of_three_near_the_upper_limit_on_one_side_are_special_cause():
     flagged = [(p.index, p.rule, p.type) for p in chart.points if p.special_cause]
     assert flagged == [(14, "two_in_three", "concern"), (15, "two_in_three", "concern")]
     assert chart.variation_icon == "concern_high"
+
+
+def test_two_in_three_takes_priority_over_a_shift():
+    # mean 8.2 / 27 = 0.3037; mean moving range 22.7 / 26: 2-sigma line 1.852, upper limit 2.626
+    values = [0.5, -0.5] * 10 + [0.6, 0.8, 0.6, 0.8, 0.6, 2.4, 2.4]
+    chart = xmr_chart(values)
+    assert (chart.upper_2sigma, chart.upl) == pytest.approx((1.8519601139601138, 2.6260883190883195), rel=1e-12)
+    assert [p.rule for p in chart.points[20:]] == ["shift"] * 5 + ["two_in_three"] * 2
 
 
 def test_two_near_the_limit_with_the_third_point_across_the_mean_are_common_cause():

@@ -42,6 +42,10 @@ def test_seven_equal_values_are_not_a_trend():
     assert trend_flags([1] * 7) == [0] * 7
 
 
+def test_a_flat_stretch_after_a_trend_leaves_the_trend_flagged():
+    assert trend_flags([1, 2, 3, 4, 5, 6, 7, 7, 7, 7, 7, 7, 7]) == [1] * 7 + [0] * 6
+
+
 def test_a_peak_shared_by_two_trends_takes_the_later_direction():
     values = [1, 2, 3, 4, 5, 6, 7, 6, 5, 4, 3, 2, 1]
     assert trend_flags(values) == [1] * 6 + [-1] * 7

@@ -1,0 +1,191 @@
+"""The projection engine: each read model follows the event log from its own position.
+
+A page of events is applied and the projection's new position written in one
+transaction, so a crash never loses or repeats an event. The position update is
+guarded (``WHERE position = expected``), so two runners on one database never
+apply the same page twice. An event that fails to project stops its projection
+just before that event and raises ``ProjectionFailed`` naming the position.
+"""
+
+import hashlib
+import json
+import logging
+from datetime import datetime, timezone
+
+from projections.eventlog import read_events
+
+log = logging.getLogger("registry.projections")
+
+POSITIONS = """CREATE TABLE IF NOT EXISTS projection_positions (
+    name TEXT PRIMARY KEY, position BIGINT NOT NULL, updated_at TEXT,
+    error TEXT, error_position BIGINT)"""
+
+
+class ProjectionFailed(Exception):
+    def __init__(self, name: str, position: int, event: str, cause: Exception):
+        self.name, self.position, self.event, self.cause = name, position, event, cause
+        super().__init__(f"projection '{name}' stopped at event {position} ({event}): "
+                         f"{type(cause).__name__}: {cause}")
+
+
+class Projection:
+    """A read model: its tables, how one event changes them, and how to digest them."""
+
+    name: str = ""
+    tables: dict[str, str] = {}
+    indexes: tuple[str, ...] = ()
+
+    def start_page(self, cursor) -> None:
+        """Called before a page of events; projections reset per-page state here."""
+
+    def apply(self, cursor, logged) -> None:
+        raise NotImplementedError
+
+    def finish_page(self, cursor) -> None:
+        """Called after a page, in the same transaction: set-based work goes here."""
+
+    def create(self, cursor) -> None:
+        for ddl in self.tables.values():
+            cursor.execute(ddl)
+        for ddl in self.indexes:
+            cursor.execute(ddl)
+
+    def drop(self, cursor) -> None:
+        for table in self.tables:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+    def checksum(self, cursor) -> str:
+        """A digest of every row of every table, independent of storage order."""
+        digest = hashlib.sha256()
+        for table in sorted(self.tables):
+            rows = cursor.execute(f"SELECT * FROM {table}").fetchall()
+            lines = sorted(json.dumps(row, sort_keys=True, default=str) for row in rows)
+            digest.update(f"{table}:{len(lines)}\n".encode())
+            for line in lines:
+                digest.update(line.encode() + b"\n")
+        return digest.hexdigest()
+
+
+class Runner:
+    """Runs projections over the application's log: catch up, rebuild, status, checksum."""
+
+    def __init__(self, app, store, projections, page: int = 500):
+        self.app, self.store, self.page = app, store, page
+        self.projections = {p.name: p for p in projections}
+        self._created = False
+
+    def ensure_tables(self) -> None:
+        if self._created:
+            return
+        with self.store.transaction() as cursor:
+            cursor.execute(POSITIONS)
+            for projection in self.projections.values():
+                projection.create(cursor)
+                cursor.execute("INSERT INTO projection_positions (name, position) "
+                               "SELECT ?, 0 WHERE NOT EXISTS (SELECT 1 FROM "
+                               "projection_positions WHERE name = ?)",
+                               (projection.name, projection.name))
+        self._created = True
+
+    def selected(self, name: str | None = None) -> list[Projection]:
+        if name is None:
+            return list(self.projections.values())
+        if name not in self.projections:
+            raise KeyError(f"no projection named '{name}' (one of "
+                           f"{', '.join(self.projections)})")
+        return [self.projections[name]]
+
+    def position(self, name: str) -> int:
+        rows = self.store.query("SELECT position FROM projection_positions WHERE name = ?",
+                                (name,))
+        return int(rows[0]["position"]) if rows else 0
+
+    def catch_up(self, name: str | None = None, progress=None) -> dict[str, int]:
+        """Apply every event not yet projected; returns how many each projection took."""
+        self.ensure_tables()
+        return {p.name: self._catch_up(p, progress) for p in self.selected(name)}
+
+    def _catch_up(self, projection: Projection, progress=None) -> int:
+        done = 0
+        total = self.store.events_after(self.position(projection.name)) if progress else 0
+        while True:
+            position = self.position(projection.name)
+            page = list(read_events(self.app, after=position, page=self.page,
+                                    limit=self.page))
+            if not page:
+                return done
+            try:
+                self._apply_page(projection, position, page)
+            except ConcurrentRunner:
+                continue
+            done += len(page)
+            if progress:
+                progress(projection.name, done, max(total, done))
+
+    def _apply_page(self, projection: Projection, position: int, page: list) -> None:
+        try:
+            self._commit(projection, position, page)
+        except ProjectionFailed as failure:
+            applied = [e for e in page if e.position < failure.position]
+            if applied:
+                self._commit(projection, position, applied)
+            self._record_failure(projection.name, failure)
+            raise
+
+    def _commit(self, projection: Projection, position: int, events: list) -> None:
+        with self.store.transaction() as cursor:
+            projection.start_page(cursor)
+            for logged in events:
+                try:
+                    projection.apply(cursor, logged)
+                except Exception as error:
+                    raise ProjectionFailed(projection.name, logged.position,
+                                           f"{logged.aggregate_type}.{logged.event_type}",
+                                           error) from error
+            projection.finish_page(cursor)
+            moved = cursor.execute(
+                "UPDATE projection_positions SET position = ?, updated_at = ?, error = NULL, "
+                "error_position = NULL WHERE name = ? AND position = ?",
+                (events[-1].position, _now(), projection.name, position)).rowcount
+            if moved != 1:
+                raise ConcurrentRunner(projection.name, position)
+
+    def _record_failure(self, name: str, failure: ProjectionFailed) -> None:
+        log.error("%s", failure)
+        with self.store.transaction() as cursor:
+            cursor.execute("UPDATE projection_positions SET error = ?, error_position = ? "
+                           "WHERE name = ?", (str(failure), failure.position, name))
+
+    def rebuild(self, name: str | None = None, progress=None) -> dict[str, int]:
+        """Drop the read models and replay the whole log into them."""
+        self.ensure_tables()
+        for projection in self.selected(name):
+            with self.store.transaction() as cursor:
+                projection.drop(cursor)
+                projection.create(cursor)
+                cursor.execute("UPDATE projection_positions SET position = 0, error = NULL, "
+                               "error_position = NULL WHERE name = ?", (projection.name,))
+        return self.catch_up(name, progress)
+
+    def status(self) -> list[dict]:
+        self.ensure_tables()
+        rows = self.store.query("SELECT * FROM projection_positions ORDER BY name")
+        for row in rows:
+            row["lag"] = self.store.events_after(int(row["position"]))
+        return [r for r in rows if r["name"] in self.projections]
+
+    def checksums(self, name: str | None = None) -> dict[str, str]:
+        self.ensure_tables()
+        with self.store.reading() as cursor:
+            return {p.name: p.checksum(cursor) for p in self.selected(name)}
+
+
+class ConcurrentRunner(Exception):
+    """Another runner moved the projection first; this page was rolled back."""
+
+    def __init__(self, name: str, position: int):
+        super().__init__(f"projection '{name}' moved past {position} in another process")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -1,0 +1,171 @@
+"""The read side's own connection to the registry's database (SQLite file or PostgreSQL).
+
+Read models live in the same database as the events so that a projection can
+write its rows and its tracking position in one transaction. SQL is written with
+``?`` placeholders and portable types; the cursor adapts it to psycopg.
+"""
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+
+import psycopg
+from psycopg import sql
+
+
+class Cursor:
+    """A DB-API cursor that speaks ``?`` placeholders and returns rows as dicts."""
+
+    def __init__(self, cursor, engine: str):
+        self._cursor, self.engine = cursor, engine
+
+    def execute(self, statement: str, params=()) -> "Cursor":
+        if self.engine == "postgres":
+            self._cursor.execute(self._adapt(statement), tuple(params) or None)
+        else:
+            self._cursor.execute(statement, tuple(params))
+        return self
+
+    def executemany(self, statement: str, rows) -> None:
+        rows = [tuple(r) for r in rows]
+        if rows:
+            self._cursor.executemany(self._adapt(statement) if self.engine == "postgres"
+                                     else statement, rows)
+
+    def fetchall(self) -> list[dict]:
+        return [dict(row) for row in self._cursor.fetchall()]
+
+    def fetchone(self) -> dict | None:
+        row = self._cursor.fetchone()
+        return None if row is None else dict(row)
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+    @staticmethod
+    def _adapt(statement: str) -> str:
+        return statement.replace("%", "%%").replace("?", "%s")
+
+
+class ReadStore:
+    """One connection per thread to the registry database, for read models."""
+
+    def __init__(self, app):
+        env = app.env
+        if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+            self.engine = "postgres"
+            self.schema = env.get("POSTGRES_SCHEMA") or "public"
+            self.events_table = f"{app.name.lower()}_events"
+            self.events_position = "notification_id"
+            self._connect_args = {
+                "dbname": env.get("POSTGRES_DBNAME"), "host": env.get("POSTGRES_HOST"),
+                "port": int(env.get("POSTGRES_PORT") or 5432),
+                "user": env.get("POSTGRES_USER"),
+                "password": env.get("POSTGRES_PASSWORD") or None,
+                "connect_timeout": int(env.get("POSTGRES_CONNECT_TIMEOUT") or 5)}
+        else:
+            self.engine = "sqlite"
+            self.path = env.get("SQLITE_DBNAME")
+            self.events_table = "stored_events"
+            self.events_position = "rowid"
+        self._local = threading.local()
+        self._all: list = []
+        self._lock = threading.Lock()
+
+    def _connection(self):
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            if self.engine == "postgres":
+                conn = psycopg.connect(**self._connect_args, autocommit=True,
+                                       row_factory=psycopg.rows.dict_row)
+                conn.execute("SET lock_timeout = '10s'")
+            else:
+                conn = sqlite3.connect(self.path, timeout=30, isolation_level=None,
+                                       check_same_thread=False)
+                conn.row_factory = sqlite3.Row
+                conn.execute("PRAGMA synchronous=FULL")
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def transaction(self):
+        """A write transaction: committed if the block succeeds, rolled back if not."""
+        conn = self._connection()
+        if self.engine == "postgres":
+            with conn.transaction():
+                cursor = conn.cursor()
+                cursor.execute(sql.SQL("SET LOCAL search_path TO {}").format(
+                    sql.Identifier(self.schema)))
+                yield Cursor(cursor, self.engine)
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield Cursor(conn.cursor(), self.engine)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def query(self, statement: str, params=()) -> list[dict]:
+        with self.reading() as cursor:
+            return cursor.execute(statement, params).fetchall()
+
+    @contextmanager
+    def reading(self):
+        """A read-only snapshot: every query in the block sees the same data."""
+        conn = self._connection()
+        if self.engine == "postgres":
+            with conn.transaction():
+                cursor = conn.cursor()
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                cursor.execute(sql.SQL("SET LOCAL search_path TO {}").format(
+                    sql.Identifier(self.schema)))
+                yield Cursor(cursor, self.engine)
+            return
+        conn.execute("BEGIN")
+        try:
+            yield Cursor(conn.cursor(), self.engine)
+        finally:
+            conn.execute("ROLLBACK")
+
+    def events_after(self, position: int) -> int:
+        """How many stored events lie after a position (ids may have gaps on PostgreSQL)."""
+        with self.reading() as cursor:
+            row = cursor.execute(
+                f"SELECT COUNT(*) AS n FROM {self.events_table} "
+                f"WHERE {self.events_position} > ?", (position,)).fetchone()
+        return int(row["n"])
+
+    def close(self) -> None:
+        """Close every thread's connection (call when the application closes)."""
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+
+class Waker:
+    """Waits for new events: LISTEN/NOTIFY on PostgreSQL, plain polling on SQLite."""
+
+    def __init__(self, store: ReadStore):
+        self.store = store
+        self._conn = None
+        if store.engine == "postgres":
+            self._conn = psycopg.connect(**store._connect_args, autocommit=True)
+            self._conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(store.events_table)))
+
+    def wait(self, timeout: float) -> None:
+        """Return when events may have arrived, or after ``timeout`` seconds."""
+        if self._conn is None:
+            threading.Event().wait(timeout)
+            return
+        for _ in self._conn.notifies(timeout=timeout, stop_after=1):
+            break
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
