@@ -134,6 +134,11 @@ class Runner:
 
     def _commit(self, projection: Projection, position: int, events: list) -> None:
         with self.store.transaction() as cursor:
+            lock = " FOR UPDATE" if cursor.engine == "postgres" else ""
+            current = cursor.execute("SELECT position FROM projection_positions WHERE name = ?"
+                                     + lock, (projection.name,)).fetchone()
+            if int(current["position"]) != position:
+                raise ConcurrentRunner(projection.name, position)
             projection.start_page(cursor)
             for logged in events:
                 try:

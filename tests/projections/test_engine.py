@@ -1,0 +1,105 @@
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from projections.engine import ConcurrentRunner, ProjectionFailed, Runner
+from projections.eventlog import read_events
+from projections.histories import Histories
+from projections.store import ReadStore
+from tests.builders import ADMIN, provider_of, seed, wic
+from tests.projections.counting import Counting
+
+
+@pytest.fixture
+def store(app):
+    read = ReadStore(app)
+    yield read
+    read.close()
+
+
+def positions(app) -> list[int]:
+    return [e.position for e in read_events(app)]
+
+
+def counted(store) -> list[int]:
+    return [r["position"] for r in store.query("SELECT position FROM counted ORDER BY position")]
+
+
+def test_catch_up_applies_every_event_once_in_pages(app, store):
+    seed(app)
+    runner = Runner(app, store, [Counting()], page=3)
+    assert runner.catch_up() == {"counting": len(positions(app))}
+    assert counted(store) == positions(app)
+    app.submit(wic(), provider_of("RY6"))
+    assert runner.catch_up() == {"counting": 1}
+    assert runner.catch_up() == {"counting": 0}
+    assert counted(store) == positions(app)
+
+
+def test_a_failing_event_stops_its_projection_just_before_it(app, store):
+    seed(app)
+    failing = positions(app)[4]
+    runner = Runner(app, store, [Counting(fail_at=failing)], page=100)
+    with pytest.raises(ProjectionFailed, match=f"stopped at event {failing}"):
+        runner.catch_up()
+    assert counted(store) == positions(app)[:4]
+    [status] = runner.status()
+    assert status["position"] == positions(app)[3] and status["error_position"] == failing
+    assert status["lag"] == len(positions(app)) - 4
+    with pytest.raises(ProjectionFailed):
+        runner.catch_up()
+    fixed = Runner(app, store, [Counting()], page=100)
+    fixed.catch_up()
+    assert counted(store) == positions(app)
+    assert fixed.status()[0]["error"] is None
+
+
+def test_a_stale_runner_cannot_apply_a_page_twice(app, store):
+    seed(app)
+    runner = Runner(app, store, [Counting()], page=100)
+    runner.ensure_tables()
+    page = list(read_events(app))
+    runner._commit(runner.projections["counting"], 0, page)
+    with pytest.raises(ConcurrentRunner):
+        runner._commit(runner.projections["counting"], 0, page)
+    assert counted(store) == positions(app)
+
+
+def test_a_rebuild_gives_the_same_checksum_as_incremental_projection(app, store):
+    seed(app)
+    runner = Runner(app, store, [Histories(), Counting()], page=2)
+    runner.catch_up()
+    app.submit(wic(), provider_of("RY6"))
+    app.merge_organisation({"code": "RYX", "successor": "RY2", "effective": "2019-04-01"},
+                           ADMIN.because("merger"))
+    runner.catch_up()
+    incremental = runner.checksums()
+    assert runner.rebuild() == {"histories": len(positions(app)),
+                                "counting": len(positions(app))}
+    assert runner.checksums() == incremental
+    with store.transaction() as cursor:
+        cursor.execute("DELETE FROM counted WHERE position = ?", (positions(app)[0],))
+    assert runner.checksums()["counting"] != incremental["counting"]
+
+
+def test_a_projection_killed_in_the_middle_of_a_page_resumes_without_repeats(
+        app, store, database_url):
+    seed(app)
+    kill_at = positions(app)[5]
+    script = textwrap.dedent(f"""
+        from config.settings import Settings
+        from config.storage import open_registry
+        from projections.engine import Runner
+        from projections.store import ReadStore
+        from tests.projections.counting import Counting
+        app = open_registry(Settings.from_env({{"REGISTRY_DATABASE_URL": {database_url!r},
+                                               "REGISTRY_INLINE_PROJECTIONS": "off"}}))
+        Runner(app, ReadStore(app), [Counting(kill_at={kill_at})], page=3).catch_up()
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == -9, result.stderr
+    assert counted(store) == positions(app)[:3]
+    Runner(app, store, [Counting()], page=3).catch_up()
+    assert counted(store) == positions(app)
