@@ -66,6 +66,12 @@ class SpcSegment:
 
 @dataclass(frozen=True)
 class SpcPoint:
+    """One point with its segment's lines and verdict.
+
+    ``rule`` is a code from ``spc_rules`` (None for common cause),
+    ``direction`` ``"high"``/``"low"``, ``type`` a code from ``spc_icons``.
+    """
+
     index: int
     value: float
     segment: int
@@ -82,6 +88,8 @@ class SpcPoint:
 
 @dataclass(frozen=True)
 class SpcResult:
+    """Every point, every segment, and the current process (the last segment)."""
+
     points: tuple[SpcPoint, ...]
     segments: tuple[SpcSegment, ...]
     mean: float
