@@ -1,12 +1,14 @@
 """Read models rebuilt from the registry's event log, and the engine that runs them."""
 
+from projections.benchmarks import Benchmarks
 from projections.engine import Runner
 from projections.histories import Histories
+from projections.spc_charts import SpcCharts
 from projections.store import ReadStore
 
 
 def all_projections() -> list:
-    return [Histories()]
+    return [Histories(), Benchmarks(), SpcCharts()]
 
 
 def open_runner(app) -> Runner:

@@ -1,0 +1,257 @@
+"""Benchmarks: each provider against its peers for one indicator, service line and period.
+
+Peer groups: ``all`` providers that reported, ``kind:<kind>`` and ``region:<code>``.
+Per group: provider count, the pooled (national or peer) value, median and
+quartiles (PERCENTILE.INC), funnel target and over-dispersion. Per provider:
+value, 95% and 99.8% intervals, quartile (1 = best where polarity says), rank
+(1 = best), the Fingertips comparison with the group value, and its funnel
+position unadjusted and adjusted for over-dispersion.
+
+The projection keeps bitemporal facts; the live tables are recomputed, once per
+page, for every cell an event touched. ``benchmark(..., as_of=T)`` computes the
+same figures from the facts as they were known at T without touching the tables.
+"""
+
+import json
+from dataclasses import replace
+
+from projections.engine import Projection
+from projections.facts import LATEST, FactTables
+from projections.figures import figure, pooled
+from projections.stats.comparison import compare_with_benchmark
+from projections.stats.funnel_assessment import assess_proportions, assess_rates
+from projections.stats.quantiles import quartile_of, quartiles
+from projections.timestamps import stamp
+
+FACTS = FactTables("bench")
+GROUP_COLUMNS = ("indicator", "service_line", "period", "peer_group", "providers", "value",
+                 "numerator", "denominator", "minimum", "q1", "median", "q3", "maximum",
+                 "funnel_target", "phi", "tau2")
+PROVIDER_COLUMNS = ("indicator", "service_line", "period", "peer_group", "provider", "name",
+                    "value", "numerator", "denominator", "ci95_lower", "ci95_upper",
+                    "ci998_lower", "ci998_upper", "quartile", "rank", "comparison",
+                    "funnel", "funnel_adjusted", "funnel_flagged_by")
+
+
+class Benchmarks(Projection):
+    name = "benchmarks"
+    tables = {
+        **FACTS.tables,
+        "benchmark_groups": "CREATE TABLE IF NOT EXISTS benchmark_groups ("
+        "indicator TEXT, service_line TEXT, period TEXT, peer_group TEXT, providers INTEGER, "
+        "value DOUBLE PRECISION, numerator BIGINT, denominator BIGINT, "
+        "minimum DOUBLE PRECISION, q1 DOUBLE PRECISION, median DOUBLE PRECISION, "
+        "q3 DOUBLE PRECISION, maximum DOUBLE PRECISION, funnel_target DOUBLE PRECISION, "
+        "phi DOUBLE PRECISION, tau2 DOUBLE PRECISION, "
+        "PRIMARY KEY (indicator, service_line, period, peer_group))",
+        "benchmark_providers": "CREATE TABLE IF NOT EXISTS benchmark_providers ("
+        "indicator TEXT, service_line TEXT, period TEXT, peer_group TEXT, provider TEXT, "
+        "name TEXT, value DOUBLE PRECISION, numerator BIGINT, denominator BIGINT, "
+        "ci95_lower DOUBLE PRECISION, ci95_upper DOUBLE PRECISION, "
+        "ci998_lower DOUBLE PRECISION, ci998_upper DOUBLE PRECISION, quartile INTEGER, "
+        "rank INTEGER, comparison TEXT, funnel TEXT, funnel_adjusted TEXT, "
+        "funnel_flagged_by TEXT, "
+        "PRIMARY KEY (indicator, service_line, period, peer_group, provider))",
+    }
+    indexes = FACTS.indexes + (
+        "CREATE INDEX IF NOT EXISTS benchmark_providers_provider ON benchmark_providers "
+        "(provider, indicator)",)
+
+    def start_page(self, cursor) -> None:
+        self.cells: set[tuple] = set()
+        self.organisations: set[str] = set()
+        self.indicators: set[str] = set()
+
+    def apply(self, cursor, logged) -> None:
+        changed = FACTS.apply(cursor, logged) or {}
+        if "cell" in changed:
+            self.cells.add(changed["cell"])
+        self.organisations.update([changed["organisation"]] if "organisation" in changed
+                                  else [])
+        self.indicators.update([changed["indicator"]] if "indicator" in changed else [])
+
+    def finish_page(self, cursor) -> None:
+        cells = set(self.cells)
+        for code in self.organisations:
+            cells.update(_cells(cursor, "provider = ?", (code,)))
+        for code in self.indicators:
+            cells.update(_cells(cursor, "indicator = ?", (code,)))
+        for cell in sorted(cells):
+            self._recompute(cursor, cell)
+
+    def _recompute(self, cursor, cell: tuple) -> None:
+        where = "indicator = ? AND service_line = ? AND period = ?"
+        cursor.execute(f"DELETE FROM benchmark_groups WHERE {where}", cell)
+        cursor.execute(f"DELETE FROM benchmark_providers WHERE {where}", cell)
+        for group, rows in compute_cell(cursor, *cell, known_at=LATEST):
+            cursor.execute(f"INSERT INTO benchmark_groups VALUES ({_marks(GROUP_COLUMNS)})",
+                           [group[c] for c in GROUP_COLUMNS])
+            cursor.executemany(
+                f"INSERT INTO benchmark_providers VALUES ({_marks(PROVIDER_COLUMNS)})",
+                [[row[c] for c in PROVIDER_COLUMNS] for row in rows])
+
+
+def _cells(cursor, condition: str, params) -> list[tuple]:
+    rows = cursor.execute(f"SELECT DISTINCT indicator, service_line, period FROM "
+                          f"bench_submissions WHERE {condition}", params).fetchall()
+    return [(r["indicator"], r["service_line"], r["period"]) for r in rows]
+
+
+def _marks(columns) -> str:
+    return ", ".join("?" * len(columns))
+
+
+def facts_at(cursor, prefix: str, where: str, params, known_at: str) -> list[dict]:
+    """The latest version of each submission matching ``where``, as known at ``known_at``."""
+    return cursor.execute(
+        f"SELECT s.* FROM {prefix}_submissions s WHERE {where} AND s.recorded_at <= ? AND "
+        f"s.version = (SELECT MAX(v.version) FROM {prefix}_submissions v WHERE "
+        "v.aggregate_id = s.aggregate_id AND v.recorded_at <= ?) AND s.withdrawn = 0 "
+        "ORDER BY s.provider", (*params, known_at, known_at)).fetchall()
+
+
+def definition_at(cursor, prefix: str, code: str, known_at: str) -> dict | None:
+    row = cursor.execute(f"SELECT definition FROM {prefix}_indicators WHERE code = ? AND "
+                         "recorded_at <= ? ORDER BY position DESC LIMIT 1",
+                         (code, known_at)).fetchone()
+    return json.loads(row["definition"]) if row else None
+
+
+def organisations_at(cursor, prefix: str, codes, known_at: str) -> dict[str, dict]:
+    found = {}
+    for code in codes:
+        row = cursor.execute(f"SELECT code, name, kind, region FROM {prefix}_organisations "
+                             "WHERE code = ? AND recorded_at <= ? ORDER BY position DESC "
+                             "LIMIT 1", (code, known_at)).fetchone()
+        if row:
+            found[code] = row
+    return found
+
+
+def compute_cell(cursor, indicator: str, service_line: str, period: str, known_at: str):
+    """(group row, provider rows) for every peer group of one cell, from the facts."""
+    definition = definition_at(cursor, "bench", indicator, known_at)
+    facts = facts_at(cursor, "bench", "s.indicator = ? AND s.service_line = ? AND s.period = ?",
+                     (indicator, service_line, period), known_at)
+    if definition is None or not facts:
+        return []
+    orgs = organisations_at(cursor, "bench", [f["provider"] for f in facts], known_at)
+    groups: dict[str, list[dict]] = {"all": facts}
+    for fact in facts:
+        org = orgs.get(fact["provider"], {})
+        for key in (f"kind:{org.get('kind')}", f"region:{org.get('region')}"):
+            if not key.endswith(":None"):
+                groups.setdefault(key, []).append(fact)
+    cell = {"indicator": indicator, "service_line": service_line, "period": period}
+    return [compute_group(cell, name, members, definition, orgs)
+            for name, members in sorted(groups.items())]
+
+
+def compute_group(cell: dict, peer_group: str, facts: list[dict], definition: dict, orgs):
+    measure, multiplier = definition["measure"], definition.get("multiplier")
+    polarity = definition["polarity"]
+    figures = [figure(f["provider"], f, measure, multiplier) for f in facts]
+    values = [f.value for f in figures]
+    group = {**cell, "peer_group": peer_group, "providers": len(figures),
+             **pooled(figures, measure, multiplier)}
+    bounds = quartiles(values) or [None] * 5
+    group.update(zip(("minimum", "q1", "median", "q3", "maximum"), bounds))
+    funnel = _funnel(figures, measure, multiplier)
+    group.update(funnel_target=funnel.target if funnel else None,
+                 phi=funnel.overdispersion.phi if funnel else None,
+                 tau2=funnel.overdispersion.tau2 if funnel else None)
+    ranks = _ranks(values, polarity)
+    rows = []
+    for i, fig in enumerate(figures):
+        position = funnel.providers[i] if funnel else None
+        rows.append({**cell, "peer_group": peer_group, "provider": fig.provider,
+                     "name": orgs.get(fig.provider, {}).get("name"), "value": fig.value,
+                     "numerator": fig.numerator, "denominator": fig.denominator,
+                     "ci95_lower": fig.ci95[0] if fig.ci95 else None,
+                     "ci95_upper": fig.ci95[1] if fig.ci95 else None,
+                     "ci998_lower": fig.ci998[0] if fig.ci998 else None,
+                     "ci998_upper": fig.ci998[1] if fig.ci998 else None,
+                     "quartile": quartile_of(fig.value, values, polarity),
+                     "rank": ranks[i],
+                     "comparison": compare_with_benchmark(fig.value, group["value"], fig.ci95,
+                                                          fig.ci998, polarity),
+                     "funnel": position.unadjusted if position else None,
+                     "funnel_adjusted": position.adjusted if position else None,
+                     "funnel_flagged_by": position.flagged_by if position else None})
+    return group, rows
+
+
+def _funnel(figures, measure: str, multiplier):
+    if measure not in ("proportion", "rate") or len(figures) < 2:
+        return None
+    numerators = [f.numerator for f in figures]
+    denominators = [f.denominator for f in figures]
+    if sum(numerators) == 0 or (measure == "proportion" and sum(numerators) == sum(denominators)):
+        return None
+    if measure == "proportion":
+        assessment = assess_proportions(numerators, denominators)
+        return _percent(assessment)
+    return assess_rates(numerators, denominators, multiplier or 1)
+
+
+def _percent(assessment):
+    """Funnel positions are scale-free codes; only the target is put on the % scale."""
+    return replace(assessment, target=assessment.target * 100)
+
+
+def _ranks(values: list[float], polarity: str) -> list[int]:
+    """Competition ranks, 1 = best (highest unless lower is better); ties share a rank."""
+    descending = polarity != "lower"
+    ordered = sorted(values, reverse=descending)
+    return [ordered.index(v) + 1 for v in values]
+
+
+def benchmark(store, indicator: str, period: str, service_line: str | None = None,
+              peer_group: str = "all", as_of=None) -> dict | None:
+    """One cell's benchmark as a plain dict: live, or as known at ``as_of``."""
+    with store.reading() as cursor:
+        definition = definition_at(cursor, "bench", indicator, LATEST)
+        if definition is None:
+            return None
+        service_line = service_line or definition["service_lines"][0]
+        if as_of is None:
+            group = cursor.execute(
+                "SELECT * FROM benchmark_groups WHERE indicator = ? AND service_line = ? AND "
+                "period = ? AND peer_group = ?",
+                (indicator, service_line, period, peer_group)).fetchone()
+            rows = cursor.execute(
+                "SELECT * FROM benchmark_providers WHERE indicator = ? AND service_line = ? "
+                "AND period = ? AND peer_group = ? ORDER BY rank, provider",
+                (indicator, service_line, period, peer_group)).fetchall()
+        else:
+            computed = dict((g["peer_group"], (g, r)) for g, r in compute_cell(
+                cursor, indicator, service_line, period, stamp(as_of)))
+            group, rows = computed.get(peer_group, (None, []))
+            rows = sorted(rows, key=lambda r: (r["rank"], r["provider"]))
+    return _as_document(indicator, period, service_line, peer_group, definition, group, rows)
+
+
+def _as_document(indicator, period, service_line, peer_group, definition, group, rows):
+    national = {k: (group or {}).get(k) for k in ("value", "numerator", "denominator")}
+    return {
+        "indicator": indicator, "period": period, "service_line": service_line,
+        "peer_group": peer_group, "measure": definition["measure"],
+        "unit": definition.get("unit"), "polarity": definition["polarity"],
+        "national": national,
+        "summary": {k: (group or {}).get(k) for k in
+                    ("providers", "minimum", "q1", "median", "q3", "maximum",
+                     "funnel_target", "phi", "tau2")},
+        "providers": [{
+            "code": r["provider"], "name": r["name"], "value": r["value"],
+            "numerator": r["numerator"], "denominator": r["denominator"],
+            "ci95": _pair(r["ci95_lower"], r["ci95_upper"]),
+            "ci998": _pair(r["ci998_lower"], r["ci998_upper"]),
+            "quartile": r["quartile"], "rank": r["rank"], "comparison": r["comparison"],
+            "funnel": {"unadjusted": r["funnel"], "adjusted": r["funnel_adjusted"],
+                       "flagged_by": r["funnel_flagged_by"]},
+        } for r in rows],
+    }
+
+
+def _pair(lower, upper):
+    return None if lower is None else [lower, upper]

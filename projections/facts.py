@@ -1,0 +1,183 @@
+"""Bitemporal fact tables kept by the figure projections (benchmarks, SPC).
+
+Every version of every submission, organisation and indicator is kept with its
+log position and recorded time, so figures can be computed from the facts as
+they stand now or as they were known at any recorded time. Each projection keeps
+its own copy (under its own table prefix) so it stays independent of the others.
+"""
+
+import json
+
+from projections.timestamps import stamp
+from registry.periods import parse_period
+
+_VALUES = ("numerator", "denominator", "value", "sd", "n")
+_ORG_FIELDS = ("name", "kind", "region")
+_INDICATOR_FIELDS = ("name", "measure", "unit", "multiplier", "polarity", "frequency",
+                     "target", "service_lines", "domain", "subdomain")
+LATEST = "9999-12-31T23:59:59.999999Z"
+
+
+class FactTables:
+    def __init__(self, prefix: str):
+        self.p = prefix
+
+    @property
+    def tables(self) -> dict[str, str]:
+        p = self.p
+        return {
+            f"{p}_submissions": f"CREATE TABLE IF NOT EXISTS {p}_submissions ("
+            "aggregate_id TEXT NOT NULL, version INTEGER NOT NULL, provider TEXT NOT NULL, "
+            "indicator TEXT NOT NULL, service_line TEXT NOT NULL, period TEXT NOT NULL, "
+            "period_start TEXT NOT NULL, position BIGINT NOT NULL, recorded_at TEXT NOT NULL, "
+            "withdrawn INTEGER NOT NULL, numerator BIGINT, denominator BIGINT, "
+            "value TEXT, sd TEXT, n BIGINT, PRIMARY KEY (aggregate_id, version))",
+            f"{p}_organisations": f"CREATE TABLE IF NOT EXISTS {p}_organisations ("
+            "code TEXT NOT NULL, aggregate_id TEXT NOT NULL, position BIGINT NOT NULL, "
+            "recorded_at TEXT NOT NULL, name TEXT, kind TEXT, region TEXT, "
+            "PRIMARY KEY (code, position))",
+            f"{p}_indicators": f"CREATE TABLE IF NOT EXISTS {p}_indicators ("
+            "code TEXT NOT NULL, aggregate_id TEXT NOT NULL, position BIGINT NOT NULL, "
+            "recorded_at TEXT NOT NULL, definition TEXT NOT NULL, "
+            "PRIMARY KEY (code, position))",
+            f"{p}_lineage": f"CREATE TABLE IF NOT EXISTS {p}_lineage ("
+            "predecessor TEXT NOT NULL, successor TEXT NOT NULL, effective TEXT NOT NULL, "
+            "position BIGINT NOT NULL, recorded_at TEXT NOT NULL, "
+            "PRIMARY KEY (predecessor, successor))",
+        }
+
+    @property
+    def indexes(self) -> tuple[str, ...]:
+        p = self.p
+        return (f"CREATE INDEX IF NOT EXISTS {p}_submissions_cell ON {p}_submissions "
+                "(indicator, service_line, period, provider)",
+                f"CREATE INDEX IF NOT EXISTS {p}_submissions_series ON {p}_submissions "
+                "(provider, indicator, service_line)",
+                f"CREATE INDEX IF NOT EXISTS {p}_organisations_id ON {p}_organisations "
+                "(aggregate_id, position)",
+                f"CREATE INDEX IF NOT EXISTS {p}_indicators_id ON {p}_indicators "
+                "(aggregate_id, position)")
+
+    def apply(self, cursor, logged) -> dict | None:
+        """Record the facts an event carries; returns what changed, for dirty tracking."""
+        handler = getattr(self, f"_{logged.aggregate_type}_{logged.event_type}", None)
+        return handler(cursor, logged) if handler else None
+
+    # submissions
+
+    def _Submission_Submitted(self, cursor, logged):
+        d = logged.data
+        row = {"provider": d["provider"], "indicator": d["indicator"],
+               "service_line": d["service_line"], "period": d["period"], "withdrawn": 0,
+               **{k: d["values"].get(k) for k in _VALUES}}
+        return self._submission_version(cursor, logged, row)
+
+    def _Submission_Restated(self, cursor, logged):
+        row = self._latest_submission(cursor, logged)
+        row.update({k: logged.data["values"].get(k) for k in _VALUES})
+        return self._submission_version(cursor, logged, row)
+
+    def _Submission_Withdrawn(self, cursor, logged):
+        row = self._latest_submission(cursor, logged)
+        row["withdrawn"] = 1
+        return self._submission_version(cursor, logged, row)
+
+    def _latest_submission(self, cursor, logged) -> dict:
+        return cursor.execute(
+            f"SELECT provider, indicator, service_line, period, withdrawn, numerator, "
+            f"denominator, value, sd, n FROM {self.p}_submissions WHERE aggregate_id = ? "
+            "ORDER BY version DESC LIMIT 1", (str(logged.aggregate_id),)).fetchone()
+
+    def _submission_version(self, cursor, logged, row: dict) -> dict:
+        start = parse_period(row["period"]).start.isoformat()
+        cursor.execute(
+            f"INSERT INTO {self.p}_submissions VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (str(logged.aggregate_id), logged.version, row["provider"], row["indicator"],
+             row["service_line"], row["period"], start, logged.position,
+             stamp(logged.recorded_at), row["withdrawn"], row["numerator"],
+             row["denominator"], _text(row["value"]), _text(row["sd"]), row["n"]))
+        return {"cell": (row["indicator"], row["service_line"], row["period"]),
+                "series": (row["provider"], row["indicator"], row["service_line"])}
+
+    # organisations
+
+    def _Organisation_Registered(self, cursor, logged):
+        d = logged.data
+        return self._organisation_version(cursor, logged, d["code"],
+                                          {f: d.get(f) for f in _ORG_FIELDS})
+
+    def _organisation_change(self, cursor, logged, changes: dict):
+        current = self._latest(cursor, "organisations", logged)
+        code = current.pop("code")
+        return self._organisation_version(cursor, logged, code, {**current, **changes})
+
+    def _Organisation_Renamed(self, cursor, logged):
+        return self._organisation_change(cursor, logged, {"name": logged.data["name"]})
+
+    def _Organisation_TypeChanged(self, cursor, logged):
+        return self._organisation_change(cursor, logged, {"kind": logged.data["kind"]})
+
+    def _Organisation_Corrected(self, cursor, logged):
+        changes = {k: v for k, v in logged.data["changes"].items() if k in _ORG_FIELDS}
+        return self._organisation_change(cursor, logged, changes) if changes else None
+
+    def _Organisation_Merged(self, cursor, logged):
+        code = self._latest(cursor, "organisations", logged)["code"]
+        cursor.execute(f"INSERT INTO {self.p}_lineage VALUES (?, ?, ?, ?, ?)",
+                       (code, logged.data["successor"], str(logged.data["effective"]),
+                        logged.position, stamp(logged.recorded_at)))
+        return {"merged": (code, logged.data["successor"])}
+
+    def _latest(self, cursor, kind: str, logged) -> dict:
+        columns = "code, name, kind, region" if kind == "organisations" else "code, definition"
+        row = cursor.execute(
+            f"SELECT {columns} FROM {self.p}_{kind} WHERE aggregate_id = ? "
+            "ORDER BY position DESC LIMIT 1", (str(logged.aggregate_id),)).fetchone()
+        if row is None:
+            raise LookupError(f"{kind[:-1]} {logged.aggregate_id} has no earlier version")
+        return row
+
+    def _organisation_version(self, cursor, logged, code: str, row: dict) -> dict:
+        cursor.execute(f"INSERT INTO {self.p}_organisations VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (code, str(logged.aggregate_id), logged.position, stamp(logged.recorded_at), row["name"],
+                        row["kind"], row["region"]))
+        return {"organisation": code}
+
+    # indicators
+
+    def _Indicator_Defined(self, cursor, logged):
+        d = logged.data
+        definition = {f: d.get(f) for f in _INDICATOR_FIELDS}
+        definition["revisions"] = []
+        return self._indicator_version(cursor, logged, d["code"], definition)
+
+    def _indicator_change(self, cursor, logged, changes: dict, revision: str | None = None):
+        row = self._latest(cursor, "indicators", logged)
+        definition = json.loads(row["definition"])
+        definition.update({k: v for k, v in changes.items() if k in _INDICATOR_FIELDS})
+        if revision:
+            definition["revisions"].append(revision)
+        return self._indicator_version(cursor, logged, row["code"], definition)
+
+    def _Indicator_Revised(self, cursor, logged):
+        return self._indicator_change(cursor, logged, logged.data["changes"],
+                                      logged.data["effective_period"])
+
+    def _Indicator_Corrected(self, cursor, logged):
+        return self._indicator_change(cursor, logged, logged.data["changes"])
+
+    def _indicator_version(self, cursor, logged, code: str, definition: dict) -> dict:
+        cursor.execute(f"INSERT INTO {self.p}_indicators VALUES (?, ?, ?, ?, ?)",
+                       (code, str(logged.aggregate_id), logged.position, stamp(logged.recorded_at),
+                        json.dumps(_jsonable(definition), sort_keys=True)))
+        return {"indicator": code}
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _jsonable(definition: dict) -> dict:
+    return {k: (str(v) if v is not None and k == "target" else v)
+            for k, v in definition.items()}

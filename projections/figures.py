@@ -1,0 +1,64 @@
+"""Figures from facts: one provider's value and intervals on the reported scale.
+
+Proportions are reported as percentages (0-100), rates per the indicator's
+multiplier, means, medians and counts as given. Intervals use the methods of
+``projections.stats``: Wilson for proportions, Byar / exact Poisson for rates,
+Student's t for means; medians and counts have none.
+"""
+
+from dataclasses import dataclass
+
+from projections.stats.intervals import mean_interval, rate_interval, wilson_interval
+
+LEVELS = (0.95, 0.998)
+
+
+@dataclass(frozen=True)
+class Figure:
+    provider: str
+    value: float
+    numerator: int | None
+    denominator: int | None
+    ci95: tuple[float, float] | None
+    ci998: tuple[float, float] | None
+    n: int | None = None
+
+
+def figure(provider: str, fact: dict, measure: str, multiplier: int | None) -> Figure:
+    num, den = fact.get("numerator"), fact.get("denominator")
+    if measure == "proportion":
+        scale = 100.0
+        value = num / den * scale
+        cis = [tuple(b * scale for b in wilson_interval(num, den, lvl)) for lvl in LEVELS]
+    elif measure == "rate":
+        value = num / den * (multiplier or 1)
+        cis = [rate_interval(num, den, multiplier or 1, lvl) for lvl in LEVELS]
+    else:
+        value = float(fact["value"])
+        n = fact.get("n")
+        cis = [None, None]
+        if measure == "mean" and n is not None and n >= 2:
+            cis = [mean_interval(value, float(fact["sd"]), int(n), lvl) for lvl in LEVELS]
+    return Figure(provider, value, num, den, cis[0], cis[1], fact.get("n"))
+
+
+def pooled(figures: list[Figure], measure: str, multiplier: int | None) -> dict:
+    """The peer group's own value: pooled for proportions, rates and means."""
+    if not figures:
+        return {"value": None, "numerator": None, "denominator": None}
+    if measure in ("proportion", "rate"):
+        num = sum(f.numerator for f in figures)
+        den = sum(f.denominator for f in figures)
+        scale = 100.0 if measure == "proportion" else float(multiplier or 1)
+        return {"value": num / den * scale, "numerator": num, "denominator": den}
+    if measure == "mean" and all(f.n for f in figures):
+        total = sum(f.n for f in figures)
+        return {"value": sum(f.value * f.n for f in figures) / total, "numerator": None,
+                "denominator": total}
+    if measure == "count":
+        return {"value": float(sum(f.value for f in figures)), "numerator": None,
+                "denominator": None}
+    values = sorted(f.value for f in figures)
+    middle = len(values) // 2
+    median = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+    return {"value": median, "numerator": None, "denominator": None}

@@ -1,0 +1,214 @@
+"""SPC charts: an XmR chart per provider, indicator and service line over its periods.
+
+A merged trust's chart continues from its predecessors: for periods before a
+merger took effect, the successor's point pools its own and its predecessors'
+figures (numerators and denominators for proportions and rates, n-weighted for
+means, sums for counts). Limits restart (rebaseline) at a merger and at each
+revision of the indicator's definition. Charts can be drawn as known at any
+recorded time from the projection's facts.
+"""
+
+from projections.benchmarks import definition_at, facts_at
+from projections.engine import Projection
+from projections.facts import LATEST, FactTables
+from projections.figures import figure, pooled
+from projections.stats.spc import xmr_chart
+from projections.timestamps import stamp
+from registry.periods import parse_period
+
+FACTS = FactTables("spcf")
+CHART_COLUMNS = ("provider", "indicator", "service_line", "points", "mean", "lpl", "upl",
+                 "trial_limits", "variation_icon", "assurance_icon", "target")
+POINT_COLUMNS = ("provider", "indicator", "service_line", "period", "seq", "value", "mean",
+                 "lpl", "upl", "lower_2sigma", "upper_2sigma", "special_cause", "rule",
+                 "type", "segment", "pooled_from")
+
+
+class SpcCharts(Projection):
+    name = "spc"
+    tables = {
+        **FACTS.tables,
+        "spc_charts": "CREATE TABLE IF NOT EXISTS spc_charts (provider TEXT, indicator TEXT, "
+        "service_line TEXT, points INTEGER, mean DOUBLE PRECISION, lpl DOUBLE PRECISION, "
+        "upl DOUBLE PRECISION, trial_limits INTEGER, variation_icon TEXT, "
+        "assurance_icon TEXT, target DOUBLE PRECISION, "
+        "PRIMARY KEY (provider, indicator, service_line))",
+        "spc_points": "CREATE TABLE IF NOT EXISTS spc_points (provider TEXT, indicator TEXT, "
+        "service_line TEXT, period TEXT, seq INTEGER, value DOUBLE PRECISION, "
+        "mean DOUBLE PRECISION, lpl DOUBLE PRECISION, upl DOUBLE PRECISION, "
+        "lower_2sigma DOUBLE PRECISION, upper_2sigma DOUBLE PRECISION, "
+        "special_cause INTEGER, rule TEXT, type TEXT, segment INTEGER, pooled_from TEXT, "
+        "PRIMARY KEY (provider, indicator, service_line, period))",
+    }
+    indexes = FACTS.indexes
+
+    def start_page(self, cursor) -> None:
+        self.series: set[tuple] = set()
+        self.providers: set[str] = set()
+        self.indicators: set[str] = set()
+
+    def apply(self, cursor, logged) -> None:
+        changed = FACTS.apply(cursor, logged) or {}
+        if "series" in changed:
+            self.series.add(changed["series"])
+        if "merged" in changed:
+            self.providers.update(changed["merged"])
+        if "indicator" in changed:
+            self.indicators.add(changed["indicator"])
+
+    def finish_page(self, cursor) -> None:
+        series = set(self.series)
+        for code in self.providers:
+            series.update(_series(cursor, "provider = ?", (code,)))
+        for code in self.indicators:
+            series.update(_series(cursor, "indicator = ?", (code,)))
+        successors = _successors(cursor, LATEST)
+        for provider, indicator, service_line in list(series):
+            for successor in successors.get(provider, []):
+                series.add((successor, indicator, service_line))
+        for key in sorted(series):
+            self._recompute(cursor, key)
+
+    def _recompute(self, cursor, key: tuple) -> None:
+        where = "provider = ? AND indicator = ? AND service_line = ?"
+        cursor.execute(f"DELETE FROM spc_charts WHERE {where}", key)
+        cursor.execute(f"DELETE FROM spc_points WHERE {where}", key)
+        chart = compute_chart(cursor, *key, known_at=LATEST)
+        if chart is None:
+            return
+        cursor.execute(f"INSERT INTO spc_charts VALUES ({_marks(CHART_COLUMNS)})",
+                       [chart[c] for c in CHART_COLUMNS])
+        cursor.executemany(f"INSERT INTO spc_points VALUES ({_marks(POINT_COLUMNS)})",
+                           [[p[c] for c in POINT_COLUMNS] for p in chart["point_rows"]])
+
+
+def _marks(columns) -> str:
+    return ", ".join("?" * len(columns))
+
+
+def _series(cursor, condition: str, params) -> list[tuple]:
+    rows = cursor.execute(f"SELECT DISTINCT provider, indicator, service_line FROM "
+                          f"spcf_submissions WHERE {condition}", params).fetchall()
+    return [(r["provider"], r["indicator"], r["service_line"]) for r in rows]
+
+
+def _successors(cursor, known_at: str) -> dict[str, list[str]]:
+    """Every organisation's successors, transitively, as known at ``known_at``."""
+    rows = cursor.execute("SELECT predecessor, successor FROM spcf_lineage WHERE "
+                          "recorded_at <= ?", (known_at,)).fetchall()
+    direct = {r["predecessor"]: r["successor"] for r in rows}
+    chains = {}
+    for start in direct:
+        chain, code = [], start
+        while code in direct and direct[code] not in chain:
+            code = direct[code]
+            chain.append(code)
+        chains[start] = chain
+    return chains
+
+
+def _predecessors(cursor, provider: str, known_at: str) -> list[dict]:
+    """(code, effective) of every predecessor merged (directly or not) into ``provider``."""
+    rows = cursor.execute("SELECT predecessor, successor, effective FROM spcf_lineage WHERE "
+                          "recorded_at <= ?", (known_at,)).fetchall()
+    found, frontier = [], [provider]
+    while frontier:
+        nxt = [r for r in rows if r["successor"] in frontier
+               and r["predecessor"] not in [f["code"] for f in found]]
+        found += [{"code": r["predecessor"], "effective": r["effective"]} for r in nxt]
+        frontier = [r["predecessor"] for r in nxt]
+    return found
+
+
+def compute_chart(cursor, provider: str, indicator: str, service_line: str, known_at: str):
+    definition = definition_at(cursor, "spcf", indicator, known_at)
+    if definition is None:
+        return None
+    predecessors = _predecessors(cursor, provider, known_at)
+    codes = [provider] + [p["code"] for p in predecessors]
+    marks = ",".join("?" * len(codes))
+    facts = facts_at(cursor, "spcf", f"s.indicator = ? AND s.service_line = ? AND "
+                     f"s.provider IN ({marks})", (indicator, service_line, *codes), known_at)
+    points = _points(provider, facts, predecessors, definition)
+    if not points:
+        return None
+    rebase = _rebaseline_indices(points, predecessors, definition)
+    target = float(definition["target"]) if definition.get("target") is not None else None
+    result = xmr_chart([p["value"] for p in points], definition["polarity"], target,
+                       rebase_at=rebase)
+    key = {"provider": provider, "indicator": indicator, "service_line": service_line}
+    rows = [{**key, "period": p["period"], "seq": i, "value": point.value,
+             "mean": point.mean, "lpl": point.lpl, "upl": point.upl,
+             "lower_2sigma": point.lower_2sigma, "upper_2sigma": point.upper_2sigma,
+             "special_cause": int(point.special_cause), "rule": point.rule,
+             "type": point.type, "segment": point.segment,
+             "pooled_from": ",".join(p["pooled_from"]) or None}
+            for i, (p, point) in enumerate(zip(points, result.points))]
+    return {**key, "points": len(points), "mean": result.mean, "lpl": result.lpl,
+            "upl": result.upl, "trial_limits": int(result.trial_limits),
+            "variation_icon": result.variation_icon, "assurance_icon": result.assurance_icon,
+            "target": target, "point_rows": rows, "rebaselined_at":
+            [points[i]["period"] for i in rebase]}
+
+
+def _points(provider: str, facts: list[dict], predecessors: list[dict], definition) -> list:
+    """One point per period: the provider's figure pooled with predecessors not yet merged."""
+    measure, multiplier = definition["measure"], definition.get("multiplier")
+    merged_on = {p["code"]: p["effective"] for p in predecessors}
+    by_period: dict[str, list[dict]] = {}
+    for fact in facts:
+        start = fact["period_start"]
+        if fact["provider"] != provider and start >= merged_on[fact["provider"]]:
+            continue
+        by_period.setdefault(fact["period"], []).append(fact)
+    points = []
+    for period in sorted(by_period, key=lambda p: parse_period(p).start):
+        members = by_period[period]
+        if measure == "median" and len(members) > 1:
+            members = [m for m in members if m["provider"] == provider] or members[:1]
+        figures = [figure(m["provider"], m, measure, multiplier) for m in members]
+        value = figures[0].value if len(figures) == 1 else \
+            pooled(figures, measure, multiplier)["value"]
+        points.append({"period": period, "value": value, "start": members[0]["period_start"],
+                       "pooled_from": sorted(m["provider"] for m in members
+                                             if m["provider"] != provider)})
+    return points
+
+
+def _rebaseline_indices(points: list[dict], predecessors: list[dict], definition) -> list[int]:
+    changes = {p["effective"] for p in predecessors}
+    changes.update(parse_period(period).start.isoformat()
+                   for period in definition.get("revisions", []))
+    indices = set()
+    for change in changes:
+        index = next((i for i, p in enumerate(points) if p["start"] >= change), None)
+        if index:
+            indices.add(index)
+    return sorted(indices)
+
+
+def spc_chart(store, provider: str, indicator: str, service_line: str | None = None,
+              as_of=None) -> dict | None:
+    """One chart as a plain dict: live, or as known at ``as_of``."""
+    with store.reading() as cursor:
+        definition = definition_at(cursor, "spcf", indicator, LATEST)
+        if definition is None:
+            return None
+        service_line = service_line or definition["service_lines"][0]
+        chart = compute_chart(cursor, provider, indicator, service_line,
+                              stamp(as_of) if as_of else LATEST)
+    if chart is None:
+        return None
+    return {
+        "provider": provider, "indicator": indicator, "service_line": service_line,
+        "mean": chart["mean"], "lpl": chart["lpl"], "upl": chart["upl"],
+        "target": chart["target"], "trial_limits": bool(chart["trial_limits"]),
+        "variation_icon": chart["variation_icon"], "assurance_icon": chart["assurance_icon"],
+        "rebaselined_at": chart["rebaselined_at"],
+        "points": [{"period": p["period"], "value": p["value"], "mean": p["mean"],
+                    "lpl": p["lpl"], "upl": p["upl"], "lower_2sigma": p["lower_2sigma"],
+                    "upper_2sigma": p["upper_2sigma"], "special_cause": bool(p["special_cause"]),
+                    "rule": p["rule"], "type": p["type"], "segment": p["segment"],
+                    "pooled_from": p["pooled_from"].split(",") if p["pooled_from"] else []}
+                   for p in chart["point_rows"]],
+    }
