@@ -12,6 +12,7 @@ import click
 
 from registry.cli.context import CliContext
 from registry.cli.demo import demo
+from registry.cli.figures import benchmark, spc
 from registry.cli.history import history
 from registry.cli.imports import import_group
 from registry.cli.projections import projections_group
@@ -41,3 +42,5 @@ main.add_command(demo)
 main.add_command(history)
 main.add_command(summary)
 main.add_command(projections_group)
+main.add_command(benchmark)
+main.add_command(spc)

@@ -1,20 +1,20 @@
 """``registry history ODS_CODE``: every event concerning an organisation, with provenance."""
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime
 
 import click
 
 from projections.histories import history as organisation_history
 from registry.cli.context import handle_errors
+from registry.cli.figures import AS_OF, utc
 from registry.errors import NotFound
 
 
 @click.command()
 @click.argument("code")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (a list of events).")
-@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S",
-                                                      "%Y-%m-%dT%H:%M:%S%z"]),
+@click.option("--as-of", type=AS_OF,
               help="Only events recorded at or before this time (UTC unless given).")
 @click.pass_obj
 @handle_errors
@@ -22,8 +22,7 @@ def history(obj, code: str, as_json: bool, as_of: datetime | None):
     """Print every event concerning organisation CODE in recorded order."""
     if obj.app.get_organisation(code) is None:
         raise NotFound(f"no organisation with code {code.upper()} is registered", "code")
-    if as_of is not None and as_of.tzinfo is None:
-        as_of = as_of.replace(tzinfo=timezone.utc)
+    as_of = utc(as_of)
     obj.app.read_side.catch_up()
     events = organisation_history(obj.app.read_side.store, code, as_of)
     if as_json:

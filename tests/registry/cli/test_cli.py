@@ -117,3 +117,35 @@ def test_the_registry_console_script_is_installed():
     script = Path(sys.executable).parent / "registry"
     result = subprocess.run([script, "--help"], capture_output=True, text=True, check=True)
     assert "import" in result.stdout and "history" in result.stdout
+
+
+def test_benchmark_and_spc_print_json_as_documented(run, seeded, tmp_path):
+    path = tmp_path / "subs.csv"
+    path.write_bytes(submissions_csv(160))
+    assert run("import", "submissions", path).exit_code == 0
+    document = json.loads(run("benchmark", "--indicator", "wic4h", "--period", "2012-03",
+                              "--json").stdout)
+    assert set(document) >= {"indicator", "period", "service_line", "peer_group", "national",
+                             "providers"}
+    assert set(document["national"]) == {"value", "numerator", "denominator"}
+    [provider] = [p for p in document["providers"] if p["code"] == "RY6"]
+    assert set(provider) >= {"code", "name", "value", "numerator", "denominator", "ci95",
+                             "ci998", "quartile", "rank", "comparison", "funnel"}
+    assert provider["value"] == 90.0
+    chart = json.loads(run("spc", "--provider", "RY6", "--indicator", "WIC4H",
+                           "--json").stdout)
+    assert set(chart) >= {"mean", "lpl", "upl", "trial_limits", "variation_icon",
+                          "assurance_icon", "points"}
+    assert len(chart["points"]) == 150 and chart["mean"] == 90.0
+    assert set(chart["points"][0]) >= {"period", "value", "mean", "lpl", "upl",
+                                       "special_cause", "rule", "type"}
+
+
+def test_projection_commands_report_status_and_equal_checksums_after_rebuild(run, seeded):
+    assert "histories" in run("projections", "catch-up").stdout
+    status = run("projections", "status").stdout
+    assert "benchmarks" in status and "lag       0" in status
+    before = run("projections", "checksum").stdout
+    assert "rebuilt from" in run("projections", "rebuild").stdout
+    assert run("projections", "checksum").stdout == before
+    assert run("projections", "rebuild", "nonsense").exit_code == 2
