@@ -1,5 +1,5 @@
 """Organisations: the ODS trusts extract, commissioners and regulators, walk-in providers,
-and corrections to trusts the extract names without an opening date.
+and corrections (imported with --restate) of what the extract leaves out.
 """
 
 from registry.demo import walk_in
@@ -9,7 +9,8 @@ from registry.imports.organisations import COLUMNS
 
 ODS_EXTRACT = "ods_trusts_etr.csv"
 OTHERS = "organisations.csv"
-CORRECTIONS_FILE = "demo-ods-corrections.csv"
+SUCCESSORS_FILE = "demo-ods-corrections-successors.csv"
+KINDS_FILE = "demo-ods-corrections-kinds.csv"
 
 # Trusts formed by merger after the extract was taken: it lists them with no opening
 # date and no region. Their opening dates are the dates of the mergers.
@@ -17,13 +18,18 @@ SUCCESSORS = {
     "R0A": ("2017-10-01", "Y54"),  # Manchester University NHS FT (RW3 + RM2)
     "R0B": ("2019-04-01", "Y54"),  # South Tyneside and Sunderland NHS FT (RE9 + RLN)
 }
-CORRECTION_REASON = (
+SUCCESSORS_REASON = (
     "the ODS extract predates these trusts and gives no opening date or region: "
     "opened on the date of the merger that formed them")
+# The extract has no trust type; the importer infers it from the name, and reads these
+# mental-health trusts (which run community services in the demo) as acute trusts.
+MENTAL_HEALTH = ("RW1", "RNU", "RW4")
+KINDS_REASON = ("mental-health trusts recorded as acute trusts: the ODS extract has no "
+                "trust type and the name gave none")
 
 
 def load(run: DemoRun) -> None:
-    steps = 4
+    steps = 5
     run.progress("organisations", 0, steps)
     run.import_file("organisations", ODS_EXTRACT, data_file(ODS_EXTRACT))
     run.progress("organisations", 1, steps)
@@ -31,16 +37,21 @@ def load(run: DemoRun) -> None:
     run.progress("organisations", 2, steps)
     walk_in.register_providers(run)
     run.progress("organisations", 3, steps)
-    correct_successors(run)
+    correct(run, SUCCESSORS_FILE, SUCCESSORS_REASON,
+            {code: {"opened": opened, "region": region}
+             for code, (opened, region) in SUCCESSORS.items()})
     run.progress("organisations", 4, steps)
+    correct(run, KINDS_FILE, KINDS_REASON,
+            {code: {"kind": "mental_health_trust"} for code in MENTAL_HEALTH})
+    run.progress("organisations", 5, steps)
 
 
-def correct_successors(run: DemoRun) -> None:
-    """Restate R0A and R0B with their opening dates (an import with --restate)."""
+def correct(run: DemoRun, filename: str, reason: str, changes: dict[str, dict]) -> None:
+    """Correct registration details by importing the stored rows, changed, with --restate."""
     rows = []
-    for code, (opened, region) in SUCCESSORS.items():
+    for code, changed in changes.items():
         stored = run.app.get_organisation(code)
-        rows.append({"code": code, "name": stored["name"], "kind": stored["kind"],
-                     "region": region, "opened": opened, "closed": None})
-    run.import_file("organisations", CORRECTIONS_FILE, csv_bytes(COLUMNS, rows),
-                    options=ImportOptions(restate=True, reason=CORRECTION_REASON))
+        row = {name: stored[name] for name in COLUMNS}
+        rows.append({**row, **changed})
+    run.import_file("organisations", filename, csv_bytes(COLUMNS, rows),
+                    options=ImportOptions(restate=True, reason=reason))

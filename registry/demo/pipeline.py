@@ -13,10 +13,12 @@ from registry.demo.run import DemoRun, data_file, data_rows
 MILESTONE_FILES = ("ft_milestones_2014.csv", "ft_milestones_2016.csv")
 
 SLIPS = (  # provider, milestone, new target, reason (reported by the trust itself)
-    ("RY4", "cqc_inspection", "2016-03-31",
+    ("RY4", "cqc_inspection", "2016-01-31",
      "CQC re-inspection of the community inpatient wards is needed before a rating"),
     ("RY3", "tda_board_support", "2015-10-31",
      "TDA board-to-board moved after the appointment of a new chief executive"),
+    ("RY3", "monitor_submission", "2015-12-31", "moved with the TDA board-to-board"),
+    ("RY3", "monitor_assessment", "2016-06-30", "moved with the TDA board-to-board"),
 )
 AUTHORISED = ("RYV", "2015-10-01", "Cambridgeshire Community Services NHS Foundation Trust",
               "Monitor's board authorised the trust as an NHS foundation trust")

@@ -52,15 +52,20 @@ class DemoSummary:
     data_queries: int = 0
     files: int = 0
     seconds: float = 0.0
+    read_model_seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         counts = ", ".join(f"{f.name.replace('_', ' ')} {getattr(self, f.name):,}"
                            for f in fields(self)
-                           if f.name not in ("events", "files", "seconds", "notes"))
+                           if f.name not in ("events", "files", "seconds",
+                                             "read_model_seconds", "notes"))
+        timing = f"in {self.seconds:.1f} s"
+        if self.read_model_seconds:
+            timing += f" ({self.read_model_seconds:.1f} s of it updating the read models)"
         return [
             f"Demo data loaded: {self.events:,} events from {self.files} import files "
-            f"and scripted commands in {self.seconds:.1f} s.",
+            f"and scripted commands {timing}.",
             counts[0].upper() + counts[1:] + ".",
             *self.notes,
         ]
