@@ -7,7 +7,7 @@ only builds the provenance for the actors of the demo and keeps count.
 import csv
 import io
 import random
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 from importlib import resources
 
 from registry.imports import ImportOptions, ImportReport, import_csv
@@ -53,21 +53,23 @@ class DemoSummary:
     files: int = 0
     seconds: float = 0.0
     read_model_seconds: float = 0.0
-    notes: list[str] = field(default_factory=list)
+
+    COUNTS = (("organisations", "organisations"), ("indicators", "indicators"),
+              ("submissions", "submissions"), ("restatements", "restatements"),
+              ("withdrawals", "withdrawals"), ("data_queries", "data queries"),
+              ("contracts", "contracts"), ("ft_applications", "FT applications"))
 
     def lines(self) -> list[str]:
-        counts = ", ".join(f"{f.name.replace('_', ' ')} {getattr(self, f.name):,}"
-                           for f in fields(self)
-                           if f.name not in ("events", "files", "seconds",
-                                             "read_model_seconds", "notes"))
         timing = f"in {self.seconds:.1f} s"
         if self.read_model_seconds:
             timing += f" ({self.read_model_seconds:.1f} s of it updating the read models)"
+        counts = ", ".join(f"{getattr(self, name):,} {label}" for name, label in self.COUNTS)
         return [
             f"Demo data loaded: {self.events:,} events from {self.files} import files "
             f"and scripted commands {timing}.",
             counts[0].upper() + counts[1:] + ".",
-            *self.notes,
+            "Walk-in centre figures are real (NHS England); the other figures are "
+            "simulated - see registry/demo/data/README.md.",
         ]
 
 

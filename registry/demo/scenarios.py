@@ -81,7 +81,7 @@ def restate(run: DemoRun, restated: list[dict]) -> None:
         run.progress("restatements", done, total)
     # One cell restated twice: both versions stay visible.
     row = restated[0]
-    values, reason = revise(run.rng, {**row, **values})
+    values, reason = revise(run.rng, row)
     _restate(run, row, values, reason + " (second correction)")
     run.progress("restatements", total - 1, total)
     resubmit(run)
