@@ -20,7 +20,7 @@ from projections.facts import LATEST, FactTables
 from projections.figures import figure, pooled
 from projections.stats.comparison import compare_with_benchmark
 from projections.stats.funnel_assessment import assess_proportions, assess_rates
-from projections.stats.quantiles import quartile_of, quartiles
+from projections.stats.quantiles import group_of, quartiles
 from projections.timestamps import stamp
 
 FACTS = FactTables("bench")
@@ -154,8 +154,8 @@ def compute_group(cell: dict, peer_group: str, facts: list[dict], definition: di
     values = [f.value for f in figures]
     group = {**cell, "peer_group": peer_group, "providers": len(figures),
              **pooled(figures, measure, multiplier)}
-    bounds = quartiles(values) or [None] * 5
-    group.update(zip(("minimum", "q1", "median", "q3", "maximum"), bounds))
+    bounds = quartiles(values)
+    group.update(zip(("minimum", "q1", "median", "q3", "maximum"), bounds or [None] * 5))
     funnel = _funnel(figures, measure, multiplier)
     group.update(funnel_target=funnel.target if funnel else None,
                  phi=funnel.overdispersion.phi if funnel else None,
@@ -171,7 +171,7 @@ def compute_group(cell: dict, peer_group: str, facts: list[dict], definition: di
                      "ci95_upper": fig.ci95[1] if fig.ci95 else None,
                      "ci998_lower": fig.ci998[0] if fig.ci998 else None,
                      "ci998_upper": fig.ci998[1] if fig.ci998 else None,
-                     "quartile": quartile_of(fig.value, values, polarity),
+                     "quartile": group_of(fig.value, bounds, polarity),
                      "rank": ranks[i],
                      "comparison": compare_with_benchmark(fig.value, group["value"], fig.ci95,
                                                           fig.ci998, polarity),

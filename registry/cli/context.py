@@ -75,7 +75,7 @@ class Progress:
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
-            if time.monotonic() - self.started < self.delay:
+            if not sys.stderr.isatty() or time.monotonic() - self.started < self.delay:
                 return
             self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
             self.bar.__enter__()

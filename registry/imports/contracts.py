@@ -8,6 +8,7 @@ from registry.commands.contracts import AwardContract
 from registry.errors import RuleViolation
 from registry.identity import contract_id
 from registry.imports.differences import differences, refuse_unless_restating
+from registry.services.permissions import authorise
 
 COLUMNS = ("reference", "commissioner", "provider", "service_lines", "annual_value",
            "total_value", "start", "end", "route")
@@ -31,6 +32,7 @@ def apply(app, changes, record: dict, provenance, options) -> str:
     refuse_unless_restating(options, changed, contract, "contract")
     if not changed:
         return "unchanged"
+    authorise(provenance, "manage_contracts", contract.commissioner)
     p = provenance.as_dict()
     new_end = changed.pop("end", None)
     if new_end is not None:

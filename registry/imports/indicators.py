@@ -5,6 +5,7 @@ from registry.commands import load
 from registry.commands.indicators import DefineIndicator
 from registry.identity import indicator_id
 from registry.imports.differences import differences, refuse_unless_restating
+from registry.services.permissions import authorise
 
 COLUMNS = ("code", "name", "domain", "subdomain", "service_lines", "measure", "unit",
            "multiplier", "polarity", "frequency", "target")
@@ -23,5 +24,6 @@ def apply(app, changes, record: dict, provenance, options) -> str:
     refuse_unless_restating(options, changed, indicator, "indicator")
     if not changed:
         return "unchanged"
+    authorise(provenance, "manage_indicators")
     indicator.correct(changed, provenance.as_dict())
     return "corrected"

@@ -12,6 +12,7 @@ from registry.commands import load
 from registry.commands.fields import Code, text
 from registry.errors import InvalidInput, RuleViolation
 from registry.pipelines import PIPELINES
+from registry.services.permissions import authorise
 
 COLUMNS = ("provider", "milestone", "target_date", "achieved_date", "note")
 
@@ -29,6 +30,7 @@ def apply(app, changes, record: dict, provenance, options) -> str:
     if data["target_date"] is None and data["achieved_date"] is None:
         raise InvalidInput({"target_date": ["give a target date, an achieved date or both"]})
     target = data["target_date"] or data["achieved_date"]
+    authorise(provenance, "manage_milestones", data["provider"])
     application = app._current_application(changes, data["provider"], start=True,
                                            provenance=provenance)
     milestone = data["milestone"]

@@ -7,6 +7,7 @@ from registry.commands import load
 from registry.commands.organisations import RegisterOrganisation
 from registry.identity import organisation_id
 from registry.imports.differences import differences, refuse_unless_restating
+from registry.services.permissions import authorise
 
 COLUMNS = ("code", "name", "kind", "region", "opened", "closed")
 
@@ -16,6 +17,11 @@ _ETR_MIN_WIDTH = 12
 _YYYYMMDD = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _COMMUNITY_TRUSTS = {  # whose main business is community services but whose name says not
     "R1A", "R1C", "R1E", "R1G", "R1J", "RY3",
+}
+_MENTAL_HEALTH_TRUSTS = {  # mental-health trusts whose names do not say so
+    "RAT", "RDY", "RGD", "RHA", "RLY", "RMY", "RNU", "RP1", "RPG", "RRE", "RT1", "RT2",
+    "RTQ", "RV3", "RV5", "RV9", "RW1", "RW4", "RW5", "RWK", "RWX", "RX3", "RX4", "RXE",
+    "RXM", "RXV",
 }
 _MENTAL_HEALTH_WORDS = ("MENTAL HEALTH", "PARTNERSHIP", "TAVISTOCK", "CALDERSTONES")
 _SMALL_WORDS = {"AND", "OF", "THE", "FOR", "ON", "UPON", "IN", "AT"}
@@ -39,7 +45,7 @@ def etr_kind(code: str, name: str) -> str:
     upper = name.upper()
     if "COMMUNITY" in upper or code in _COMMUNITY_TRUSTS:
         return "foundation_trust" if "FOUNDATION TRUST" in upper else "nhs_trust"
-    if any(word in upper for word in _MENTAL_HEALTH_WORDS):
+    if code in _MENTAL_HEALTH_TRUSTS or any(word in upper for word in _MENTAL_HEALTH_WORDS):
         return "mental_health_trust"
     return "acute_trust"
 
@@ -70,6 +76,8 @@ def apply(app, changes, record: dict, provenance, options) -> str:
         return "registered"
     changed = differences(org, data, ("name", "kind", "region", "opened", "closed"))
     refuse_unless_restating(options, changed, org, "organisation")
+    if changed:
+        authorise(provenance, "manage_organisations")
     closed: date | None = changed.pop("closed", None)
     if changed:
         org.correct(changed, provenance.as_dict())

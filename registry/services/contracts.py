@@ -31,7 +31,8 @@ class ContractCommands:
         data = load(cmd.NovateContract, data)
         require_reason(provenance, "novate a contract")
         with self.changes() as changes:
-            self._require_provider(changes, data["new_provider"], "new_provider")
+            self._require_provider(changes, data["new_provider"], "new_provider",
+                                   data["effective"])
             return self._on_contract(data, provenance, lambda c, p: c.novate(
                 data["new_provider"], data["effective"], p), changes)
 
@@ -59,7 +60,7 @@ class ContractCommands:
             raise RuleViolation(
                 f"{commissioner.code} is a {commissioner.kind}, not a commissioner, "
                 "and cannot award contracts", "commissioner")
-        self._require_provider(changes, data["provider"], "provider")
+        self._require_provider(changes, data["provider"], "provider", data["start"])
         if changes.get(contract_id(data["reference"])) is not None:
             raise AlreadyExists(f"contract {data['reference']} was already awarded",
                                 "reference")
@@ -86,7 +87,10 @@ class ContractCommands:
             raise NotFound(f"no contract with reference {reference}", "reference")
         return contract
 
-    def _require_provider(self, changes, code: str, field: str) -> None:
+    def _require_provider(self, changes, code: str, field: str, on=None) -> None:
+        """The provider must exist and be open (on ``on``, e.g. a contract's start)."""
         org = self._organisation(changes, code, field)
-        if not org.is_provider or org.closed is not None:
-            raise RuleViolation(f"{code} is not an open provider", field)
+        open_then = org.is_open_during(on, on) if on else org.closed is None
+        if not org.is_provider or not open_then:
+            when = f" on {on}" if on else ""
+            raise RuleViolation(f"{code} is not an open provider{when}", field)

@@ -141,3 +141,29 @@ def test_milestones_are_applied_in_pipeline_order_and_slips_need_a_note(app):
     twice = header + "RY6,tfa,2013-01-31,2013-03-01,\n"
     assert rejected_lines(app, twice.encode(), "milestones") == [
         "row 2: achieved_date: tfa was already achieved on 2013-02-10"]
+
+
+def test_imports_obey_the_same_roles_as_commands(seeded):
+    from tests.builders import provider_of
+    orgs = b"code,name,kind,region,opened,closed\nRYX,Hacked,nhs_trust,Y56,2010-11-01,\n"
+    with pytest.raises(ImportRejected) as refused:
+        import_csv(seeded, "organisations", orgs, "o.csv", provider_of("RY6"),
+                   ImportOptions(restate=True, reason="mine now"))
+    assert "may not manage organisations" in str(refused.value.errors[0])
+    milestones = b"provider,milestone,target_date,achieved_date,note\nRYX,tfa,2013-01-01,,\n"
+    with pytest.raises(ImportRejected) as refused:
+        import_csv(seeded, "milestones", milestones, "m.csv", provider_of("RY6"))
+    assert "only for its own organisation" in str(refused.value.errors[0])
+    assert seeded.get_organisation("RYX")["name"].startswith("Central London")
+
+
+def test_a_historical_contract_can_be_awarded_to_a_provider_since_closed(seeded):
+    seeded.close_organisation({"code": "RYX", "effective": "2020-04-01"}, ADMIN)
+    contract = (b"reference,commissioner,provider,service_lines,annual_value,total_value,"
+                b"start,end,route\nOLD,QWO,RYX,district_nursing,1,3,2016-04-01,2019-03-31,"
+                b"competitive_tender\n")
+    assert import_csv(seeded, "contracts", contract, "c.csv", ADMIN).events == 1
+    later = contract.replace(b"OLD,", b"NEW,").replace(b"2016-04-01,2019-03-31",
+                                                       b"2021-04-01,2024-03-31")
+    with pytest.raises(ImportRejected, match="1 error"):
+        import_csv(seeded, "contracts", later, "c.csv", ADMIN)
