@@ -8,7 +8,7 @@ revision of the indicator's definition. Charts can be drawn as known at any
 recorded time from the projection's facts.
 """
 
-from projections.benchmarks import definition_at, facts_at
+from projections.benchmarks import _marks, definition_at, facts_at
 from projections.engine import Projection
 from projections.facts import LATEST, FactTables
 from projections.figures import figure, pooled
@@ -80,10 +80,6 @@ class SpcCharts(Projection):
                        [chart[c] for c in CHART_COLUMNS])
         cursor.executemany(f"INSERT INTO spc_points VALUES ({_marks(POINT_COLUMNS)})",
                            [[p[c] for c in POINT_COLUMNS] for p in chart["point_rows"]])
-
-
-def _marks(columns) -> str:
-    return ", ".join("?" * len(columns))
 
 
 def _series(cursor, condition: str, params) -> list[tuple]:

@@ -158,13 +158,14 @@ class Waker:
             self._conn = psycopg.connect(**store._connect_args, autocommit=True)
             self._conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(store.events_table)))
 
-    def wait(self, timeout: float) -> None:
-        """Return when events may have arrived, or after ``timeout`` seconds."""
+    def wait(self, timeout: float) -> bool:
+        """Return when events may have arrived (True if notified), or after ``timeout``."""
         if self._conn is None:
             threading.Event().wait(timeout)
-            return
+            return False
         for _ in self._conn.notifies(timeout=timeout, stop_after=1):
-            break
+            return True
+        return False
 
     def close(self) -> None:
         if self._conn is not None:

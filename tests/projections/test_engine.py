@@ -103,3 +103,18 @@ def test_a_projection_killed_in_the_middle_of_a_page_resumes_without_repeats(
     assert counted(store) == positions(app)[:3]
     Runner(app, store, [Counting()], page=3).catch_up()
     assert counted(store) == positions(app)
+
+
+@pytest.mark.postgres
+def test_a_follower_on_postgresql_is_woken_by_new_events(app, store):
+    from projections.store import Waker
+
+    if store.engine != "postgres":
+        pytest.skip("SQLite has no notifications; followers poll it")
+    seed(app)
+    waker = Waker(store)
+    try:
+        app.submit(wic(), provider_of("RY6"))
+        assert waker.wait(timeout=30) is True
+    finally:
+        waker.close()
