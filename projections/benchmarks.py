@@ -12,7 +12,6 @@ page, for every cell an event touched. ``benchmark(..., as_of=T)`` computes the
 same figures from the facts as they were known at T without touching the tables.
 """
 
-import json
 from dataclasses import replace
 
 from projections.engine import Projection
@@ -21,9 +20,11 @@ from projections.figures import figure, pooled
 from projections.stats.comparison import compare_with_benchmark
 from projections.stats.funnel_assessment import assess_proportions, assess_rates
 from projections.stats.quantiles import group_of, quartiles
+from projections.store import placeholders
 from projections.timestamps import stamp
 
 FACTS = FactTables("bench")
+CELL = ("indicator", "service_line", "period")
 GROUP_COLUMNS = ("indicator", "service_line", "period", "peer_group", "providers", "value",
                  "numerator", "denominator", "minimum", "q1", "median", "q3", "maximum",
                  "funnel_target", "phi", "tau2")
@@ -73,9 +74,9 @@ class Benchmarks(Projection):
     def finish_page(self, cursor) -> None:
         cells = set(self.cells)
         for code in self.organisations:
-            cells.update(_cells(cursor, "provider = ?", (code,)))
+            cells.update(FACTS.keys(cursor, CELL, "provider = ?", (code,)))
         for code in self.indicators:
-            cells.update(_cells(cursor, "indicator = ?", (code,)))
+            cells.update(FACTS.keys(cursor, CELL, "indicator = ?", (code,)))
         for cell in sorted(cells):
             self._recompute(cursor, cell)
 
@@ -84,58 +85,21 @@ class Benchmarks(Projection):
         cursor.execute(f"DELETE FROM benchmark_groups WHERE {where}", cell)
         cursor.execute(f"DELETE FROM benchmark_providers WHERE {where}", cell)
         for group, rows in compute_cell(cursor, *cell, known_at=LATEST):
-            cursor.execute(f"INSERT INTO benchmark_groups VALUES ({_marks(GROUP_COLUMNS)})",
+            cursor.execute(f"INSERT INTO benchmark_groups VALUES ({placeholders(GROUP_COLUMNS)})",
                            [group[c] for c in GROUP_COLUMNS])
             cursor.executemany(
-                f"INSERT INTO benchmark_providers VALUES ({_marks(PROVIDER_COLUMNS)})",
+                f"INSERT INTO benchmark_providers VALUES ({placeholders(PROVIDER_COLUMNS)})",
                 [[row[c] for c in PROVIDER_COLUMNS] for row in rows])
-
-
-def _cells(cursor, condition: str, params) -> list[tuple]:
-    rows = cursor.execute(f"SELECT DISTINCT indicator, service_line, period FROM "
-                          f"bench_submissions WHERE {condition}", params).fetchall()
-    return [(r["indicator"], r["service_line"], r["period"]) for r in rows]
-
-
-def _marks(columns) -> str:
-    return ", ".join("?" * len(columns))
-
-
-def facts_at(cursor, prefix: str, where: str, params, known_at: str) -> list[dict]:
-    """The latest version of each submission matching ``where``, as known at ``known_at``."""
-    return cursor.execute(
-        f"SELECT s.* FROM {prefix}_submissions s WHERE {where} AND s.recorded_at <= ? AND "
-        f"s.version = (SELECT MAX(v.version) FROM {prefix}_submissions v WHERE "
-        "v.aggregate_id = s.aggregate_id AND v.recorded_at <= ?) AND s.withdrawn = 0 "
-        "ORDER BY s.provider", (*params, known_at, known_at)).fetchall()
-
-
-def definition_at(cursor, prefix: str, code: str, known_at: str) -> dict | None:
-    row = cursor.execute(f"SELECT definition FROM {prefix}_indicators WHERE code = ? AND "
-                         "recorded_at <= ? ORDER BY position DESC LIMIT 1",
-                         (code, known_at)).fetchone()
-    return json.loads(row["definition"]) if row else None
-
-
-def organisations_at(cursor, prefix: str, codes, known_at: str) -> dict[str, dict]:
-    found = {}
-    for code in codes:
-        row = cursor.execute(f"SELECT code, name, kind, region FROM {prefix}_organisations "
-                             "WHERE code = ? AND recorded_at <= ? ORDER BY position DESC "
-                             "LIMIT 1", (code, known_at)).fetchone()
-        if row:
-            found[code] = row
-    return found
 
 
 def compute_cell(cursor, indicator: str, service_line: str, period: str, known_at: str):
     """(group row, provider rows) for every peer group of one cell, from the facts."""
-    definition = definition_at(cursor, "bench", indicator, known_at)
-    facts = facts_at(cursor, "bench", "s.indicator = ? AND s.service_line = ? AND s.period = ?",
-                     (indicator, service_line, period), known_at)
+    definition = FACTS.definition_at(cursor, indicator, known_at)
+    facts = FACTS.submissions_at(cursor, "s.indicator = ? AND s.service_line = ? AND "
+                                 "s.period = ?", (indicator, service_line, period), known_at)
     if definition is None or not facts:
         return []
-    orgs = organisations_at(cursor, "bench", [f["provider"] for f in facts], known_at)
+    orgs = FACTS.organisations_at(cursor, [f["provider"] for f in facts], known_at)
     groups: dict[str, list[dict]] = {"all": facts}
     for fact in facts:
         org = orgs.get(fact["provider"], {})
@@ -210,7 +174,7 @@ def benchmark(store, indicator: str, period: str, service_line: str | None = Non
               peer_group: str = "all", as_of=None) -> dict | None:
     """One cell's benchmark as a plain dict: live, or as known at ``as_of``."""
     with store.reading() as cursor:
-        definition = definition_at(cursor, "bench", indicator, LATEST)
+        definition = FACTS.definition_at(cursor, indicator, LATEST)
         if definition is None:
             return None
         service_line = service_line or definition["service_lines"][0]

@@ -58,6 +58,44 @@ class FactTables:
                 f"CREATE INDEX IF NOT EXISTS {p}_indicators_id ON {p}_indicators "
                 "(aggregate_id, position)")
 
+    def keys(self, cursor, columns: tuple[str, ...], condition: str, params) -> list[tuple]:
+        """Distinct values of ``columns`` among submissions matching ``condition``."""
+        rows = cursor.execute(f"SELECT DISTINCT {', '.join(columns)} FROM {self.p}_submissions "
+                              f"WHERE {condition}", params).fetchall()
+        return [tuple(r[c] for c in columns) for r in rows]
+
+    def submissions_at(self, cursor, where: str, params, known_at: str) -> list[dict]:
+        """The latest version of each submission matching ``where``, as known at ``known_at``;
+        withdrawn submissions are left out."""
+        return cursor.execute(
+            f"SELECT s.* FROM {self.p}_submissions s WHERE {where} AND s.recorded_at <= ? AND "
+            f"s.version = (SELECT MAX(v.version) FROM {self.p}_submissions v WHERE "
+            "v.aggregate_id = s.aggregate_id AND v.recorded_at <= ?) AND s.withdrawn = 0 "
+            "ORDER BY s.provider", (*params, known_at, known_at)).fetchall()
+
+    def definition_at(self, cursor, code: str, known_at: str) -> dict | None:
+        row = cursor.execute(f"SELECT definition FROM {self.p}_indicators WHERE code = ? AND "
+                             "recorded_at <= ? ORDER BY position DESC LIMIT 1",
+                             (code, known_at)).fetchone()
+        return json.loads(row["definition"]) if row else None
+
+    def organisations_at(self, cursor, codes, known_at: str) -> dict[str, dict]:
+        found = {}
+        for code in codes:
+            row = cursor.execute(
+                f"SELECT code, name, kind, region FROM {self.p}_organisations WHERE code = ? "
+                "AND recorded_at <= ? ORDER BY position DESC LIMIT 1",
+                (code, known_at)).fetchone()
+            if row:
+                found[code] = row
+        return found
+
+    def lineage_at(self, cursor, known_at: str) -> list[dict]:
+        """Every merger (predecessor, successor, effective) recorded by ``known_at``."""
+        return cursor.execute(f"SELECT predecessor, successor, effective FROM {self.p}_lineage "
+                              "WHERE recorded_at <= ? ORDER BY predecessor",
+                              (known_at,)).fetchall()
+
     def apply(self, cursor, logged) -> dict | None:
         """Record the facts an event carries; returns what changed, for dirty tracking."""
         handler = getattr(self, f"_{logged.aggregate_type}_{logged.event_type}", None)
@@ -140,8 +178,8 @@ class FactTables:
 
     def _organisation_version(self, cursor, logged, code: str, row: dict) -> dict:
         cursor.execute(f"INSERT INTO {self.p}_organisations VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       (code, str(logged.aggregate_id), logged.position, stamp(logged.recorded_at), row["name"],
-                        row["kind"], row["region"]))
+                       (code, str(logged.aggregate_id), logged.position,
+                        stamp(logged.recorded_at), row["name"], row["kind"], row["region"]))
         return {"organisation": code}
 
     # indicators
@@ -169,7 +207,8 @@ class FactTables:
 
     def _indicator_version(self, cursor, logged, code: str, definition: dict) -> dict:
         cursor.execute(f"INSERT INTO {self.p}_indicators VALUES (?, ?, ?, ?, ?)",
-                       (code, str(logged.aggregate_id), logged.position, stamp(logged.recorded_at),
+                       (code, str(logged.aggregate_id), logged.position,
+                        stamp(logged.recorded_at),
                         json.dumps(_jsonable(definition), sort_keys=True)))
         return {"indicator": code}
 

@@ -8,15 +8,16 @@ revision of the indicator's definition. Charts can be drawn as known at any
 recorded time from the projection's facts.
 """
 
-from projections.benchmarks import _marks, definition_at, facts_at
 from projections.engine import Projection
 from projections.facts import LATEST, FactTables
 from projections.figures import figure, pooled
 from projections.stats.spc import xmr_chart
+from projections.store import placeholders
 from projections.timestamps import stamp
 from registry.periods import parse_period
 
 FACTS = FactTables("spcf")
+SERIES = ("provider", "indicator", "service_line")
 CHART_COLUMNS = ("provider", "indicator", "service_line", "points", "mean", "lpl", "upl",
                  "trial_limits", "variation_icon", "assurance_icon", "target")
 POINT_COLUMNS = ("provider", "indicator", "service_line", "period", "seq", "value", "mean",
@@ -59,9 +60,9 @@ class SpcCharts(Projection):
     def finish_page(self, cursor) -> None:
         series = set(self.series)
         for code in self.providers:
-            series.update(_series(cursor, "provider = ?", (code,)))
+            series.update(FACTS.keys(cursor, SERIES, "provider = ?", (code,)))
         for code in self.indicators:
-            series.update(_series(cursor, "indicator = ?", (code,)))
+            series.update(FACTS.keys(cursor, SERIES, "indicator = ?", (code,)))
         successors = _successors(cursor, LATEST)
         for provider, indicator, service_line in list(series):
             for successor in successors.get(provider, []):
@@ -76,22 +77,15 @@ class SpcCharts(Projection):
         chart = compute_chart(cursor, *key, known_at=LATEST)
         if chart is None:
             return
-        cursor.execute(f"INSERT INTO spc_charts VALUES ({_marks(CHART_COLUMNS)})",
+        cursor.execute(f"INSERT INTO spc_charts VALUES ({placeholders(CHART_COLUMNS)})",
                        [chart[c] for c in CHART_COLUMNS])
-        cursor.executemany(f"INSERT INTO spc_points VALUES ({_marks(POINT_COLUMNS)})",
+        cursor.executemany(f"INSERT INTO spc_points VALUES ({placeholders(POINT_COLUMNS)})",
                            [[p[c] for c in POINT_COLUMNS] for p in chart["point_rows"]])
-
-
-def _series(cursor, condition: str, params) -> list[tuple]:
-    rows = cursor.execute(f"SELECT DISTINCT provider, indicator, service_line FROM "
-                          f"spcf_submissions WHERE {condition}", params).fetchall()
-    return [(r["provider"], r["indicator"], r["service_line"]) for r in rows]
 
 
 def _successors(cursor, known_at: str) -> dict[str, list[str]]:
     """Every organisation's successors, transitively, as known at ``known_at``."""
-    rows = cursor.execute("SELECT predecessor, successor FROM spcf_lineage WHERE "
-                          "recorded_at <= ?", (known_at,)).fetchall()
+    rows = FACTS.lineage_at(cursor, known_at)
     direct = {r["predecessor"]: r["successor"] for r in rows}
     chains = {}
     for start in direct:
@@ -105,8 +99,7 @@ def _successors(cursor, known_at: str) -> dict[str, list[str]]:
 
 def _predecessors(cursor, provider: str, known_at: str) -> list[dict]:
     """(code, effective) of every predecessor merged (directly or not) into ``provider``."""
-    rows = cursor.execute("SELECT predecessor, successor, effective FROM spcf_lineage WHERE "
-                          "recorded_at <= ?", (known_at,)).fetchall()
+    rows = FACTS.lineage_at(cursor, known_at)
     found, frontier = [], [provider]
     while frontier:
         nxt = [r for r in rows if r["successor"] in frontier
@@ -117,14 +110,15 @@ def _predecessors(cursor, provider: str, known_at: str) -> list[dict]:
 
 
 def compute_chart(cursor, provider: str, indicator: str, service_line: str, known_at: str):
-    definition = definition_at(cursor, "spcf", indicator, known_at)
+    definition = FACTS.definition_at(cursor, indicator, known_at)
     if definition is None:
         return None
     predecessors = _predecessors(cursor, provider, known_at)
     codes = [provider] + [p["code"] for p in predecessors]
     marks = ",".join("?" * len(codes))
-    facts = facts_at(cursor, "spcf", f"s.indicator = ? AND s.service_line = ? AND "
-                     f"s.provider IN ({marks})", (indicator, service_line, *codes), known_at)
+    facts = FACTS.submissions_at(cursor, f"s.indicator = ? AND s.service_line = ? AND "
+                                 f"s.provider IN ({marks})", (indicator, service_line, *codes),
+                                 known_at)
     points = _points(provider, facts, predecessors, definition)
     if not points:
         return None
@@ -187,7 +181,7 @@ def spc_chart(store, provider: str, indicator: str, service_line: str | None = N
               as_of=None) -> dict | None:
     """One chart as a plain dict: live, or as known at ``as_of``."""
     with store.reading() as cursor:
-        definition = definition_at(cursor, "spcf", indicator, LATEST)
+        definition = FACTS.definition_at(cursor, indicator, LATEST)
         if definition is None:
             return None
         service_line = service_line or definition["service_lines"][0]

@@ -13,6 +13,11 @@ import psycopg
 from psycopg import sql
 
 
+def placeholders(columns) -> str:
+    """'?, ?, ?' for an INSERT of ``columns``."""
+    return ", ".join("?" * len(columns))
+
+
 class Cursor:
     """A DB-API cursor that speaks ``?`` placeholders and returns rows as dicts."""
 
