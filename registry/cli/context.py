@@ -86,3 +86,21 @@ class Progress:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
             self.bar = None
+
+
+class StepProgress:
+    """One progress bar per named step, for jobs that report ``(step, done, total)``."""
+
+    def __init__(self, delay: float = 1.0):
+        self.delay = delay
+        self.bars: dict[str, Progress] = {}
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        bar = self.bars.setdefault(step, Progress(f"{step:<12}", delay=self.delay))
+        bar(done, total)
+        if done >= total:
+            bar.close()
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()

@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from registry.cli.context import Progress, handle_errors
+from registry.cli.context import StepProgress, handle_errors
 
 
 @click.command()
@@ -19,17 +19,10 @@ def demo(obj, force: bool):
         click.echo("the store already holds events; use --force to load the demo anyway, "
                    "or point REGISTRY_DATABASE_URL / REGISTRY_HOME at an empty store", err=True)
         sys.exit(2)
-    bars: dict[str, Progress] = {}
-
-    def progress(step: str, done: int, total: int) -> None:
-        bars.setdefault(step, Progress(step, delay=0.5))(done, total)
-        if done >= total:
-            bars[step].close()
-
+    progress = StepProgress(delay=0.5)
     from registry.demo import load_demo
 
     summary = load_demo(app, obj.actor, progress)
-    for bar in bars.values():
-        bar.close()
+    progress.close()
     for line in summary.lines():
         click.echo(line)

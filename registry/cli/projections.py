@@ -6,21 +6,11 @@ import click
 
 from projections.engine import ProjectionFailed
 from projections.store import Waker
-from registry.cli.context import Progress, handle_errors
-
-
-def _progress():
-    bars: dict[str, Progress] = {}
-
-    def report(name: str, done: int, total: int) -> None:
-        bars.setdefault(name, Progress(f"{name:<12}"))(done, total)
-
-    report.close = lambda: [bar.close() for bar in bars.values()]
-    return report
+from registry.cli.context import StepProgress, handle_errors
 
 
 def _run(action, name):
-    progress = _progress()
+    progress = StepProgress()
     try:
         counts = action(name, progress)
     except ProjectionFailed as failure:
