@@ -9,6 +9,7 @@ Student's t for means; medians and counts have none.
 from dataclasses import dataclass
 
 from projections.stats.intervals import mean_interval, rate_interval, wilson_interval
+from projections.stats.quantiles import percentile_inc
 
 LEVELS = (0.95, 0.998)
 
@@ -58,7 +59,5 @@ def pooled(figures: list[Figure], measure: str, multiplier: int | None) -> dict:
     if measure == "count":
         return {"value": float(sum(f.value for f in figures)), "numerator": None,
                 "denominator": None}
-    values = sorted(f.value for f in figures)
-    middle = len(values) // 2
-    median = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+    median = percentile_inc([f.value for f in figures], 0.5)
     return {"value": median, "numerator": None, "denominator": None}
