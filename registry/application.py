@@ -18,6 +18,7 @@ from registry.services.indicators import IndicatorCommands
 from registry.services.organisations import OrganisationCommands
 from registry.services.queries import Queries
 from registry.services.submissions import SubmissionCommands
+from registry.services.users import UserCommands
 
 
 class DateAsISO(Transcoding):
@@ -37,6 +38,7 @@ class Registry(
     SubmissionCommands,
     ContractCommands,
     FTApplicationCommands,
+    UserCommands,
     Queries,
     Application,
 ):

@@ -27,3 +27,7 @@ def contract_id(reference: str) -> UUID:
 
 def ft_application_id(provider: str, attempt: int) -> UUID:
     return uuid5(NAMESPACE, f"ft-application/{provider.upper()}/{attempt}")
+
+
+def user_id(username: str) -> UUID:
+    return uuid5(NAMESPACE, f"user/{username.lower()}")

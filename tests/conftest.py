@@ -16,6 +16,9 @@ from config.settings import Settings
 from config.storage import open_registry
 from registry.provenance import Actor, Provenance
 
+# Cheap password hashing for the many test users (production default: scrypt).
+os.environ.setdefault("REGISTRY_PASSWORD_METHOD", "pbkdf2:sha256:1000")
+
 POSTGRES_URL = os.environ.get("REGISTRY_TEST_POSTGRES_URL",
                               "postgresql://postgres@127.0.0.1:5432/test")
 RUN_ID = uuid.uuid4().hex[:8]

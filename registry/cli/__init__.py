@@ -16,7 +16,9 @@ from registry.cli.figures import benchmark, spc
 from registry.cli.history import history
 from registry.cli.imports import import_group
 from registry.cli.projections import projections_group
+from registry.cli.serve import serve
 from registry.cli.summary import summary
+from registry.cli.users import users_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,3 +46,5 @@ main.add_command(summary)
 main.add_command(projections_group)
 main.add_command(benchmark)
 main.add_command(spc)
+main.add_command(serve)
+main.add_command(users_group)

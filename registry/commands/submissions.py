@@ -23,7 +23,14 @@ class Submit(SubmissionValues):
 
 
 class Restate(Submit):
-    """The cell and its new values; the reason travels in the provenance."""
+    """The cell and its new values; the reason travels in the provenance.
+
+    ``expected_version``, if given, is the version the person was looking at: if
+    someone else changed the submission since, the restatement is refused (409).
+    """
+
+    expected_version = fields.Integer(load_default=None, allow_none=True,
+                                      validate=validate.Range(min=1))
 
 
 class SubmissionCell(Schema):

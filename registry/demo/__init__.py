@@ -16,7 +16,7 @@ import time
 from contextlib import contextmanager
 
 from registry.demo import (catalogue, contracts, generated, lineage, organisations, pipeline,
-                           scenarios, walk_in)
+                           scenarios, users, walk_in)
 from registry.demo.run import DemoRun, DemoSummary
 from registry.provenance import Actor
 
@@ -41,6 +41,7 @@ def load_demo(app, actor: Actor, progress=None) -> DemoSummary:
 def _load(run: DemoRun) -> None:
     catalogue.load(run)
     organisations.load(run)
+    users.load(run)
     contracts.award(run)        # before the mergers: RW3 and RM2 hold contracts
     lineage.load(run)           # mergers, transfers, closures: before any submission
     contracts.manage(run)

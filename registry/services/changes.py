@@ -50,3 +50,11 @@ class Changes:
                 "another change to the same record was stored first; "
                 "reload and try again") from error
         return count
+
+
+def expect_version(aggregate, expected: int | None) -> None:
+    """Optimistic concurrency for people: refuse if the record moved on since they read it."""
+    if expected is not None and aggregate.version != expected:
+        raise Conflict(f"this record was changed by someone else since you opened it "
+                       f"(you saw version {expected}, it is now version {aggregate.version}); "
+                       "reload it and try again", "expected_version")

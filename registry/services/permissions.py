@@ -10,6 +10,7 @@ from registry.provenance import Provenance
 
 ALLOWED = {
     "manage_organisations": {"admin", "system"},
+    "manage_users": {"admin", "system"},
     "manage_indicators": {"admin", "system"},
     "submit": {"provider", "admin", "system"},
     "query": {"regulator", "admin", "system"},

@@ -10,6 +10,7 @@ from registry.identity import submission_id
 from registry.measures import check_values, stored_values
 from registry.periods import parse_period
 from registry.provenance import Provenance, require_reason
+from registry.services.changes import expect_version
 from registry.services.permissions import authorise
 from registry.submission import Submission
 
@@ -69,6 +70,7 @@ class SubmissionCommands:
         authorise(provenance, "submit", data["provider"])
         _, values, received_on = self._checked_values(changes, data)
         submission = self._submission(changes, data)
+        expect_version(submission, data.get("expected_version"))
         submission.restate(values, data.get("note"), received_on, provenance.as_dict())
         return submission.id
 

@@ -23,7 +23,7 @@ from registry.provenance import Actor
 
 pytestmark = pytest.mark.slow
 DATA = Path(registry.demo.__file__).parent / "data"
-STEPS = ("indicators", "organisations", "contracts", "lineage", "contract changes",
+STEPS = ("indicators", "organisations", "users", "contracts", "lineage", "contract changes",
          "walk-in centres", "submissions", "late submissions", "restatements",
          "withdrawals", "data queries", "FT pipeline")
 
