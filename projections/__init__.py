@@ -1,5 +1,6 @@
 """Read models rebuilt from the registry's event log, and the engine that runs them."""
 
+from projections.audit import Audit
 from projections.benchmarks import Benchmarks
 from projections.engine import Runner
 from projections.histories import Histories
@@ -8,7 +9,7 @@ from projections.store import ReadStore
 
 
 def all_projections() -> list:
-    return [Histories(), Benchmarks(), SpcCharts()]
+    return [Histories(), Benchmarks(), SpcCharts(), Audit()]
 
 
 def open_runner(app) -> Runner:

@@ -31,7 +31,7 @@ class Histories(Projection):
                "ON history_lineage (successor)",)
 
     def apply(self, cursor, logged) -> None:
-        codes = self._concerned(cursor, logged)
+        codes = concerned(cursor, logged, "history_subjects")
         if not codes:
             return
         record = logged.as_dict()
@@ -47,26 +47,6 @@ class Histories(Projection):
                 (codes[0], logged.data["successor"], str(logged.data["effective"]), recorded,
                  logged.position))
 
-    def _concerned(self, cursor, logged) -> list[str]:
-        """The organisations an event concerns; creation events name them, others inherit."""
-        key = str(logged.aggregate_id)
-        data = logged.data
-        parties = CREATION_PARTIES.get((logged.aggregate_type, logged.event_type))
-        if parties:
-            codes = [data[f] for f in parties]
-            cursor.execute("INSERT INTO history_subjects VALUES (?, ?)", (key, json.dumps(codes)))
-            return codes
-        row = cursor.execute("SELECT codes FROM history_subjects WHERE aggregate_id = ?",
-                             (key,)).fetchone()
-        codes = json.loads(row["codes"]) if row else []
-        other = data.get(OTHER_PARTIES.get((logged.aggregate_type, logged.event_type), ""))
-        if other and other not in codes:
-            codes.append(other)
-            if logged.aggregate_type == "Contract":
-                cursor.execute("UPDATE history_subjects SET codes = ? WHERE aggregate_id = ?",
-                               (json.dumps(codes), key))
-        return codes
-
 
 CREATION_PARTIES = {
     ("Organisation", "Registered"): ("code",),
@@ -79,6 +59,31 @@ OTHER_PARTIES = {
     ("Organisation", "ServicesTransferred"): "recipient",
     ("Contract", "Novated"): "new_provider",
 }
+
+
+def concerned(cursor, logged, subjects: str) -> list[str]:
+    """The organisations an event concerns; creation events name them, others inherit.
+
+    ``subjects`` is the calling projection's own table (aggregate_id, codes), so each
+    read model that files events by organisation stays rebuildable on its own.
+    """
+    key = str(logged.aggregate_id)
+    data = logged.data
+    parties = CREATION_PARTIES.get((logged.aggregate_type, logged.event_type))
+    if parties:
+        codes = [data[f] for f in parties]
+        cursor.execute(f"INSERT INTO {subjects} VALUES (?, ?)", (key, json.dumps(codes)))
+        return codes
+    row = cursor.execute(f"SELECT codes FROM {subjects} WHERE aggregate_id = ?",
+                         (key,)).fetchone()
+    codes = json.loads(row["codes"]) if row else []
+    other = data.get(OTHER_PARTIES.get((logged.aggregate_type, logged.event_type), ""))
+    if other and other not in codes:
+        codes.append(other)
+        if logged.aggregate_type == "Contract":
+            cursor.execute(f"UPDATE {subjects} SET codes = ? WHERE aggregate_id = ?",
+                           (json.dumps(codes), key))
+    return codes
 
 
 def lineage(store, code: str, as_of: datetime | None = None) -> list[str]:

@@ -1,0 +1,152 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from projections.audit import audit_event, audit_events
+from projections.eventlog import read_events
+from registry.imports import import_csv
+from tests.builders import ADMIN, commissioner_of, provider_of, seed, wic
+
+
+@pytest.fixture
+def seeded(app):
+    seed(app)
+    return app
+
+
+def positions(app) -> list[int]:
+    return [e.position for e in read_events(app)]
+
+
+def everything(store, **filters) -> list[dict]:
+    return audit_events(store, limit=1000, **filters)["items"]
+
+
+def test_every_event_is_indexed_newest_first_with_its_provenance(seeded):
+    seeded.submit(wic(), provider_of("RY6"))
+    seeded.read_side.catch_up()
+    items = everything(seeded.read_side.store)
+    assert [i["position"] for i in items] == positions(seeded)[::-1]
+    newest = items[0]
+    assert (newest["aggregate_type"], newest["event_type"], newest["version"]) == (
+        "Submission", "Submitted", 1)
+    assert newest["actor"] == {"user_id": "user@RY6", "role": "provider", "organisation": "RY6"}
+    assert (newest["channel"], newest["reason"], newest["source"]) == ("api", None, None)
+    assert (newest["period"], newest["indicator"], newest["service_line"]) == (
+        "2018-12", "WIC4H", "walk_in_centres")
+    assert newest["organisations"] == ["RY6"]
+    assert newest["data"]["values"] == {"numerator": 90, "denominator": 100}
+    assert datetime.fromisoformat(newest["recorded_at"]) <= datetime.now(UTC)
+    indicator = next(i for i in items if i["event_type"] == "Defined")
+    assert indicator["organisations"] == [] and indicator["period"] is None
+
+
+def test_a_restatement_shows_previous_and_new_values_under_either_event_name(seeded):
+    seeded.submit(wic(), provider_of("RY6"))
+    seeded.restate(wic(numerator=50), provider_of("RY6", "duplicates removed"))
+    seeded.read_side.catch_up()
+    store = seeded.read_side.store
+    [short] = everything(store, event_type="Restated")
+    assert everything(store, event_type="Submission.Restated") == [short]
+    assert everything(store, event_type="Organisation.Restated") == []
+    assert short["previous_values"] == {"numerator": 90, "denominator": 100}
+    assert short["values"] == {"numerator": 50, "denominator": 100}
+    assert short["changed"] == ["numerator"]
+    assert short["reason"] == "duplicates removed"
+    assert (short["period"], short["indicator"], short["version"]) == ("2018-12", "WIC4H", 2)
+    assert audit_event(store, short["position"]) == short
+    assert audit_event(store, 10**9) is None
+
+
+def test_filters_by_organisation_actor_type_period_and_recorded_time(seeded):
+    seeded.submit(wic(), provider_of("RY6"))
+    between = datetime.now(UTC)
+    seeded.submit(wic(provider="RYX", period="2019-01"), provider_of("RYX"))
+    seeded.award_contract({"reference": "C1", "commissioner": "QWO", "provider": "RY6",
+                           "service_lines": "district_nursing", "annual_value": "1",
+                           "total_value": "3", "start": "2022-07-01", "end": "2025-06-30",
+                           "route": "direct_award"}, commissioner_of("QWO"))
+    seeded.read_side.catch_up()
+    store = seeded.read_side.store
+
+    def kinds(**filters):
+        return [(i["aggregate_type"], i["event_type"]) for i in everything(store, **filters)]
+
+    assert kinds(organisation="ry6") == [("Contract", "Awarded"), ("Submission", "Submitted"),
+                                         ("Organisation", "Registered")]
+    assert kinds(organisation=["RYX", "QWO"]) == [
+        ("Contract", "Awarded"), ("Submission", "Submitted"), ("Organisation", "Registered"),
+        ("Organisation", "Registered")]
+    assert kinds(actor="user@QWO") == [("Contract", "Awarded")]
+    assert kinds(period="2019-01") == [("Submission", "Submitted")]
+    assert len(kinds(aggregate_type="Indicator")) == 3
+    assert kinds(recorded_from=between) == [("Contract", "Awarded"), ("Submission", "Submitted")]
+    assert kinds(recorded_to=between, aggregate_type="Submission") == [
+        ("Submission", "Submitted")]
+    assert kinds(recorded_to=datetime.now(UTC).date()) == kinds()
+    assert kinds(organisation="RY6", event_type="Submitted", period="2019-01") == []
+
+
+def test_as_of_leaves_out_what_was_recorded_later(seeded):
+    seeded.submit(wic(), provider_of("RY6"))
+    before = datetime.now(UTC)
+    seeded.withdraw({k: v for k, v in wic().items() if k not in ("numerator", "denominator")},
+                    provider_of("RY6", "wrong service"))
+    seeded.read_side.catch_up()
+    store = seeded.read_side.store
+    assert [i["event_type"] for i in everything(store, organisation="RY6")][:1] == ["Withdrawn"]
+    then = everything(store, organisation="RY6", as_of=before)
+    assert [i["event_type"] for i in then] == ["Submitted", "Registered"]
+
+
+def test_pages_follow_a_cursor_without_repeats_or_gaps_even_as_events_arrive(seeded):
+    for month in range(1, 8):
+        seeded.submit(wic(period=f"2018-{month:02d}"), provider_of("RY6"))
+    seeded.read_side.catch_up()
+    store = seeded.read_side.store
+    expected = positions(seeded)[::-1]
+    first = audit_events(store, limit=4)
+    assert len(first["items"]) == 4 and first["next"] == first["items"][-1]["position"]
+    seeded.submit(wic(period="2018-08"), provider_of("RY6"))
+    seeded.read_side.catch_up()
+    seen, page = [i["position"] for i in first["items"]], first
+    while page["next"] is not None:
+        page = audit_events(store, after=page["next"], limit=4)
+        seen += [i["position"] for i in page["items"]]
+    assert seen == expected
+    filtered = audit_events(store, organisation="RY6", event_type="Submitted", limit=3)
+    walked = [i["period"] for i in filtered["items"]]
+    while filtered["next"] is not None:
+        filtered = audit_events(store, organisation="RY6", event_type="Submitted",
+                                after=filtered["next"], limit=3)
+        walked += [i["period"] for i in filtered["items"]]
+    assert walked == [f"2018-{m:02d}" for m in range(8, 0, -1)]
+    with pytest.raises(ValueError):
+        audit_events(store, limit=0)
+
+
+def test_an_imported_row_names_its_file_digest_and_row(seeded):
+    data = (b"provider,indicator,service_line,period,numerator,denominator,value,sd,n,note\n"
+            b"RY6,WIC4H,walk_in_centres,2018-01,90,100,,,,\n")
+    report = import_csv(seeded, "submissions", data, "wic.csv", ADMIN)
+    seeded.read_side.catch_up()
+    [item] = everything(seeded.read_side.store, event_type="Submitted")
+    assert item["channel"] == "import"
+    assert item["source"] == {"file": "wic.csv", "sha256": report.sha256, "row": 2}
+
+
+def test_a_novated_contract_is_filed_under_the_new_provider_and_rebuilds_identically(seeded):
+    seeded.award_contract({"reference": "C1", "commissioner": "QWO", "provider": "RY6",
+                           "service_lines": "district_nursing", "annual_value": "1",
+                           "total_value": "3", "start": "2022-07-01", "end": "2025-06-30",
+                           "route": "direct_award"}, ADMIN)
+    seeded.novate_contract({"reference": "C1", "new_provider": "RYX",
+                            "effective": "2023-01-01"}, ADMIN.because("transfer"))
+    seeded.read_side.catch_up()
+    store = seeded.read_side.store
+    [novated] = everything(store, event_type="Novated")
+    assert novated["organisations"] == ["QWO", "RY6", "RYX"]
+    incremental = seeded.read_side.checksums("audit")
+    seeded.read_side.page = 2
+    seeded.read_side.rebuild("audit")
+    assert seeded.read_side.checksums("audit") == incremental
