@@ -2,6 +2,7 @@
 
 from projections.audit import Audit
 from projections.benchmarks import Benchmarks
+from projections.contracts import Contracts
 from projections.engine import Runner
 from projections.histories import Histories
 from projections.spc_charts import SpcCharts
@@ -9,7 +10,7 @@ from projections.store import ReadStore
 
 
 def all_projections() -> list:
-    return [Histories(), Benchmarks(), SpcCharts(), Audit()]
+    return [Histories(), Benchmarks(), SpcCharts(), Audit(), Contracts()]
 
 
 def open_runner(app) -> Runner:

@@ -150,3 +150,15 @@ def test_a_novated_contract_is_filed_under_the_new_provider_and_rebuilds_identic
     seeded.read_side.page = 2
     seeded.read_side.rebuild("audit")
     assert seeded.read_side.checksums("audit") == incremental
+
+
+def test_password_hashes_and_token_digests_are_not_copied_into_the_index(seeded):
+    seeded.add_user({"username": "ann", "name": "Ann", "role": "provider",
+                     "organisation": "RY6", "password": "a long enough password"}, ADMIN)
+    seeded.issue_token({"username": "ann", "label": "laptop"}, ADMIN)
+    seeded.read_side.catch_up()
+    items = everything(seeded.read_side.store, aggregate_type="User")
+    assert [i["event_type"] for i in items] == ["TokenIssued", "Registered"]
+    assert items[0]["data"]["digest"] == "[redacted]"
+    assert items[1]["data"]["password_hash"] == "[redacted]"
+    assert items[1]["data"]["username"] == "ann"
