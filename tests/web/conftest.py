@@ -77,3 +77,36 @@ def tokens(flask_app):
 
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
+
+
+WIC_PROVIDERS = {"RY6": 0.93, "RYX": 0.86, "RY2": 0.97}
+
+
+def wic_csv(periods=12) -> bytes:
+    """Twelve months of walk-in-centre returns for three providers."""
+    lines = ["provider,indicator,service_line,period,numerator,denominator"]
+    for month in range(1, periods + 1):
+        for code, share in WIC_PROVIDERS.items():
+            denominator = 1000 + 37 * month + len(code) * 11
+            numerator = int(denominator * share) - (month % 3) * 4
+            lines.append(f"{code},WIC4H,walk_in_centres,2018-{month:02d},{numerator},"
+                         f"{denominator}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.fixture
+def populated(flask_app):
+    """Submissions, a contract and an FT application behind the web app."""
+    from registry.imports import import_csv
+    registry = flask_app.extensions["registry"]
+    import_csv(registry, "submissions", wic_csv(), "wic-2018.csv", ADMIN)
+    registry.award_contract({
+        "reference": "QWO-CS-2022", "commissioner": "QWO", "provider": "RY6",
+        "service_lines": ["district_nursing", "walk_in_centres"], "annual_value": "1000000",
+        "total_value": "3000000", "start": "2022-07-01", "end": "2025-06-30",
+        "route": "direct_award"}, ADMIN)
+    registry.start_application({"provider": "RY6"}, ADMIN)
+    registry.schedule_milestone({"provider": "RY6", "milestone": "tfa",
+                                 "target_date": "2013-03-31"}, ADMIN)
+    registry.read_side.catch_up()
+    return flask_app

@@ -13,7 +13,7 @@ def test_signing_in_with_the_right_password_opens_the_dashboard(client):
     response = sign_in(client, "regulator")
     assert response.status_code == 302 and response.headers["Location"] == "/"
     page = client.get("/").get_data(as_text=True)
-    assert "Regulator · regulator · CQC" in page
+    assert ">Regulator</a> · regulator · CQC" in page
 
 
 def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(client):

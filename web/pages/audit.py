@@ -1,10 +1,58 @@
-"""Audit trail (being built)."""
+"""The audit trail explorer: every event with who, when, how and why, filterable.
 
-from flask import render_template
+Pages go newest first with a cursor ("older events"), so nothing repeats or is
+skipped while new events arrive. Restatements show the previous and the new
+values side by side.
+"""
 
+from flask import g, render_template, request
+
+from projections.audit import audit_event, audit_events
+from registry.errors import InvalidInput, NotFound
+from web.context import parse_as_of, store
+from web.downloads import csv_response, wants_csv
 from web.pages import bp
+
+FILTERS = ("organisation", "event_type", "actor", "period", "aggregate_id")
+EVENT_TYPES = ("Submission.Submitted", "Submission.Restated", "Submission.Withdrawn",
+               "Submission.Queried", "Submission.QueryAnswered", "Contract.Awarded",
+               "Contract.Varied", "Contract.Extended", "Contract.Novated",
+               "Contract.Terminated", "Contract.RenewalReviewOpened", "Contract.RenewalDecided",
+               "FTApplication.Started", "FTApplication.MilestoneScheduled",
+               "FTApplication.MilestoneAchieved", "FTApplication.MilestoneSlipped",
+               "FTApplication.Authorised", "FTApplication.Deferred", "FTApplication.Rejected",
+               "FTApplication.Withdrawn", "Organisation.Registered", "Organisation.Merged",
+               "Organisation.Corrected", "Indicator.Defined", "Indicator.Revised",
+               "User.Registered", "User.TokenIssued")
 
 
 @bp.get("/audit")
 def audit():
-    return render_template("placeholder.html", title="Audit trail")
+    args = {k: request.args.get(k, "").strip() or None for k in FILTERS}
+    page = audit_events(
+        store(), organisation=args["organisation"], event_type=args["event_type"],
+        actor=args["actor"], period=args["period"], aggregate_id=args["aggregate_id"],
+        recorded_from=parse_as_of(request.args.get("recorded_from"), "recorded_from"),
+        recorded_to=parse_as_of(request.args.get("recorded_to"), "recorded_to"),
+        as_of=g.as_of, after=_cursor(), limit=100 if wants_csv(request) else 50)
+    if wants_csv(request):
+        return csv_response(page["items"], "audit-trail")
+    return render_template("audit.html", page=page, args=args, event_types=EVENT_TYPES)
+
+
+@bp.get("/audit/<int:position>", endpoint="audit_event")
+def audit_event_view(position):
+    item = audit_event(store(), position)
+    if item is None or (g.as_of and item["recorded_at"] > g.as_of.isoformat()):
+        raise NotFound(f"no event at position {position}"
+                       + (" as known at that time" if g.as_of else ""), "position")
+    return render_template("audit_event.html", item=item)
+
+
+def _cursor() -> int | None:
+    text = request.args.get("after")
+    if not text:
+        return None
+    if not text.isdigit():
+        raise InvalidInput({"after": ["must be the position given by the previous page"]})
+    return int(text)

@@ -1,10 +1,30 @@
-"""The dashboard: what changed recently, what is overdue, which contracts expire soon."""
+"""The dashboard: what changed recently, what is overdue, which contracts end soon."""
 
-from flask import render_template
+from datetime import date
 
+from flask import g, render_template
+
+from projections.audit import audit_events
+from projections.contracts import contracts_register
+from projections.pipeline import pipeline_board
+from web.context import store
 from web.pages import bp
+
+RECENT = 15
+EXPIRING_DAYS = 183
 
 
 @bp.get("/")
 def dashboard():
-    return render_template("dashboard.html")
+    today = g.as_of.date() if g.as_of else date.today()
+    register = contracts_register(store(), g.as_of, today=today)
+    applications = pipeline_board(store(), g.as_of, today=today)
+    return render_template(
+        "dashboard.html", today=today,
+        recent=audit_events(store(), as_of=g.as_of, limit=RECENT)["items"],
+        expiring=[c for c in register if c["status"] == "live"
+                  and 0 <= c["days_to_end"] <= EXPIRING_DAYS],
+        reviews_due=[c for c in register if c["review_status"] == "open"
+                     and c["review_due_by"] and c["review_due_by"] < today.isoformat()],
+        overdue_milestones=[(a, m) for a in applications for m in a["milestones"]
+                            if m["overdue"]])

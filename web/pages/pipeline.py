@@ -1,10 +1,22 @@
-"""FT pipeline (being built)."""
+"""The FT pipeline board: each aspirant trust's application by stage, with slippage."""
 
-from flask import render_template
+from flask import g, render_template, request
 
+from projections.pipeline import pipeline_board
+from web.context import store
+from web.downloads import csv_response, wants_csv
 from web.pages import bp
 
 
 @bp.get("/pipeline")
 def pipeline():
-    return render_template("placeholder.html", title="FT pipeline")
+    rows = pipeline_board(store(), g.as_of, today=g.as_of.date() if g.as_of else None)
+    if wants_csv(request):
+        return csv_response([{k: v for k, v in r.items() if k != "milestones"} for r in rows],
+                            "ft-pipeline")
+    columns: dict[str, list] = {}
+    for row in rows:
+        column = row["stage_label"] if row["status"] == "in_progress" else \
+            row["status"].replace("_", " ")
+        columns.setdefault(column, []).append(row)
+    return render_template("pipeline.html", rows=rows, columns=columns)

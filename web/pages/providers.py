@@ -1,12 +1,27 @@
-"""Providers: the list, and each provider's profile."""
+"""Providers: the list, and each provider's profile.
+
+The profile shows the provider's latest position on every indicator it reports
+(with the Fingertips comparison colour against all providers), SPC charts with
+Making Data Count icons for one domain at a time, its contracts, its FT
+application and its recent history, all as known at the page's as-of time.
+"""
 
 from flask import g, render_template, request
 
+import charts
 from projections import catalogue
+from projections.contracts import contracts_register
+from projections.histories import history
+from projections.pipeline import pipeline_row
+from projections.spc_charts import spc_chart
+from registry.errors import NotFound
 from registry.vocabulary import PROVIDER_KINDS
-from web.context import store
+from web.chart_cache import chart
+from web.context import registry, store
 from web.downloads import csv_response, wants_csv
 from web.pages import bp
+
+TIMELINE = 30
 
 
 @bp.get("/providers")
@@ -19,4 +34,32 @@ def providers():
 
 @bp.get("/providers/<code>")
 def provider(code):
-    return render_template("placeholder.html", title=code)
+    code = code.upper()
+    organisation = registry().get_organisation(code, g.as_of)
+    if organisation is None:
+        raise NotFound(f"no organisation with code {code} is registered"
+                       + (" as known at that time" if g.as_of else ""), "code")
+    position = catalogue.provider_position(store(), code, g.as_of)
+    if wants_csv(request):
+        return csv_response(position, f"{code}-position")
+    domains = sorted({p["domain"] for p in position if p["domain"]})
+    domain = request.args.get("domain") or (domains[0] if domains else None)
+    today = g.as_of.date() if g.as_of else None
+    return render_template(
+        "provider.html", organisation=organisation, position=position, domains=domains,
+        domain=domain, spc=_spc_cards(code, [p for p in position if p["domain"] == domain]),
+        contracts=contracts_register(store(), g.as_of, provider=code, today=today),
+        application=pipeline_row(store(), code, g.as_of, today=today),
+        timeline=list(reversed(history(store(), code, g.as_of)[-TIMELINE:])))
+
+
+def _spc_cards(code: str, rows: list[dict]) -> list[dict]:
+    cards = []
+    for row in rows:
+        document = spc_chart(store(), code, row["indicator"], row["service_line"], g.as_of)
+        if document is None or not document["points"]:
+            continue
+        cards.append({"row": row, "document": document, "svg": chart("spc", document),
+                      "variation": charts.variation_icon(document["variation_icon"]),
+                      "assurance": charts.assurance_icon(document["assurance_icon"])})
+    return cards
