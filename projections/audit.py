@@ -57,8 +57,9 @@ class Audit(Projection):
     def apply(self, cursor, logged) -> None:
         prov = logged.provenance or {}
         actor, source = prov.get("actor") or {}, prov.get("source") or {}
-        period, indicator, service_line = _cell(cursor, logged)
-        data = {k: ("[redacted]" if k in REDACTED else v) for k, v in logged.data.items()}
+        data = logged.data
+        period, indicator, service_line = _cell(cursor, logged, data)
+        data = {k: ("[redacted]" if k in REDACTED else v) for k, v in data.items()}
         row = (logged.position, stamp(logged.recorded_at), logged.aggregate_type,
                str(logged.aggregate_id), logged.version, logged.event_type,
                actor.get("user_id"), actor.get("role"), actor.get("organisation"),
@@ -71,10 +72,10 @@ class Audit(Projection):
                            [(logged.position, code) for code in dict.fromkeys(codes)])
 
 
-def _cell(cursor, logged) -> tuple:
+def _cell(cursor, logged, data: dict) -> tuple:
     fields = CELL_FROM.get((logged.aggregate_type, logged.event_type))
     if fields:
-        return tuple(logged.data.get(f) if f else None for f in fields)
+        return tuple(data.get(f) if f else None for f in fields)
     if logged.aggregate_type not in {a for a, _ in CELL_FROM}:
         return None, None, None
     first = cursor.execute("SELECT period, indicator, service_line FROM audit_events WHERE "
@@ -86,7 +87,7 @@ def _cell(cursor, logged) -> tuple:
 
 def audit_events(store, organisation=None, event_type=None, aggregate_type=None, actor=None,
                  recorded_from=None, recorded_to=None, period=None, as_of=None, after=None,
-                 limit=50) -> dict:
+                 limit=50, aggregate_id=None) -> dict:
     """A page of events, newest first: {"items": [...], "next": cursor or None}.
 
     ``organisation`` is a code or a list of codes (e.g. a lineage); ``event_type`` is
@@ -99,6 +100,9 @@ def audit_events(store, organisation=None, event_type=None, aggregate_type=None,
         raise ValueError("limit must be at least 1")
     where, params = _filters(organisation, event_type, aggregate_type, actor, recorded_from,
                              recorded_to, period, as_of, after)
+    if aggregate_id:
+        where.append("e.aggregate_id = ?")
+        params.append(str(aggregate_id))
     with store.reading() as cursor:
         rows = cursor.execute(
             f"SELECT * FROM audit_events e WHERE {' AND '.join(where) or '1 = 1'} "

@@ -84,13 +84,13 @@ WIC_PROVIDERS = {"RY6": 0.93, "RYX": 0.86, "RY2": 0.97}
 
 def wic_csv(periods=12) -> bytes:
     """Twelve months of walk-in-centre returns for three providers."""
-    lines = ["provider,indicator,service_line,period,numerator,denominator"]
+    lines = ["provider,indicator,service_line,period,numerator,denominator,value,sd,n,note"]
     for month in range(1, periods + 1):
         for code, share in WIC_PROVIDERS.items():
             denominator = 1000 + 37 * month + len(code) * 11
             numerator = int(denominator * share) - (month % 3) * 4
             lines.append(f"{code},WIC4H,walk_in_centres,2018-{month:02d},{numerator},"
-                         f"{denominator}")
+                         f"{denominator},,,,")
     return ("\n".join(lines) + "\n").encode()
 
 

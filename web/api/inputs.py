@@ -124,7 +124,7 @@ class Moment(fields.String):
         try:
             if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text_value):
                 return date.fromisoformat(text_value)
-            moment = datetime.fromisoformat(text_value.replace("Z", "+00:00"))
+            moment = datetime.fromisoformat(text_value)
         except ValueError:
             raise ValidationError("must be YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]") from None
         if moment.year < 1900:

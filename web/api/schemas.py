@@ -6,7 +6,7 @@ for the OpenAPI document, and dump the service layer's plain dicts.
 
 import math
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 
 class Error(Schema):
@@ -25,7 +25,7 @@ class AsOf(Schema):
 
 
 class TableQuery(AsOf):
-    format = fields.String(validate=lambda v: v in ("json", "csv"), metadata={
+    format = fields.String(validate=validate.OneOf(("json", "csv")), metadata={
         "description": "json (default) or csv to download the table"})
 
 

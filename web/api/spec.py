@@ -7,6 +7,7 @@ apispec, so it cannot drift from what the views actually load and dump.
 """
 
 import re
+from decimal import Decimal
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -25,9 +26,10 @@ def operation(summary: str, *, tag: str, query=None, body=None, response=None,
     """Declare what a view takes and answers, for the OpenAPI document."""
 
     def declare(view):
-        view.__openapi__ = dict(summary=summary, tag=tag, query=query, body=body,
-                                response=response, status=status, errors=tuple(errors),
-                                csv=csv, many=many, description=description or view.__doc__)
+        view.__openapi__ = {"summary": summary, "tag": tag, "query": query, "body": body,
+                            "response": response, "status": status, "errors": tuple(errors),
+                            "csv": csv, "many": many,
+                            "description": description or view.__doc__}
         return view
 
     return declare
@@ -55,7 +57,19 @@ def build_spec() -> dict:
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             spec.path(path=FLASK_PATH_ARG.sub(r"{\1}", rule.rule),
                       operations={method.lower(): _operation(rule, declared)})
-    return spec.to_dict()
+    return _numbers(spec.to_dict())
+
+
+def _numbers(value):
+    """apispec copies a Decimal field's bounds as Decimals (``Range(min=0)`` becomes
+    ``Decimal('0')``), which JSON would carry as text; OpenAPI needs numbers."""
+    if isinstance(value, dict):
+        return {k: _numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_numbers(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
 
 
 def _operation(rule, declared: dict) -> dict:

@@ -1,3 +1,13 @@
 """API views, one module per resource; importing them registers them on the blueprint."""
 
-from web.api.resources import catalogue  # noqa: F401
+from web.api.resources import (  # noqa: F401
+    audit,
+    benchmarks,
+    catalogue,
+    contracts,
+    ft_applications,
+    histories,
+    spc,
+    submissions,
+    users,
+)

@@ -1,0 +1,46 @@
+"""Histories: every event concerning an organisation, following its merger lineage."""
+
+import json
+
+from flask import g, request
+
+from projections.histories import history
+from registry.errors import NotFound
+from web.api import api, dump, query
+from web.api import inputs as i
+from web.api import report_schemas as r
+from web.api import schemas as s
+from web.api.spec import operation
+from web.context import store
+from web.downloads import csv_response, wants_csv
+
+
+@api.get("/organisations/<code>/history")
+@operation("History of an organisation", tag="catalogue", query=s.TableQuery,
+           response=r.HistoryEvent, many=True, csv=True, errors=(404,))
+def organisation_history(**raw):
+    """Every recorded event about the organisation and its predecessors, oldest first,
+    as known at ``as_of``; ``format=csv`` downloads it."""
+    query(s.TableQuery)
+    code = i.path(i.OrganisationPath, **raw)["code"]
+    events = history(store(), code, g.as_of)
+    if not events:
+        raise NotFound(f"no organisation with code {code} is registered"
+                       + (" as known at that time" if g.as_of else ""), "code")
+    if wants_csv(request):
+        return csv_response([_row(e) for e in events], f"{code}-history")
+    return dump(r.HistoryEvent, events, many=True)
+
+
+def _row(event: dict) -> dict:
+    """Provenance spread into columns; the payload kept as one JSON cell."""
+    provenance = event["provenance"] or {}
+    actor = provenance.get("actor") or {}
+    return {"position": event["position"], "recorded_at": event["recorded_at"],
+            "aggregate": event["aggregate"], "aggregate_id": event["aggregate_id"],
+            "version": event["version"], "event": event["event"],
+            "organisations": ";".join(event["organisations"]),
+            "actor": actor.get("user_id"), "role": actor.get("role"),
+            "actor_organisation": actor.get("organisation"),
+            "channel": provenance.get("channel"), "reason": provenance.get("reason"),
+            "data": json.dumps(event["data"], sort_keys=True)}

@@ -1,0 +1,27 @@
+"""SPC charts: a provider's XmR chart for one indicator, continuing across mergers."""
+
+from flask import g
+
+from projections.spc_charts import spc_chart
+from registry.errors import NotFound
+from web.api import api, dump, query
+from web.api import inputs as i
+from web.api import report_schemas as r
+from web.api.spec import operation
+from web.context import store
+
+
+@api.get("/spc/<provider>/<indicator>")
+@operation("SPC chart of one provider and indicator", tag="spc", query=i.SpcQuery,
+           response=r.SpcChart, errors=(404,))
+def chart(**raw):
+    """Points, mean, process limits, special causes and the Making Data Count icons;
+    limits restart at a merger or a revision of the indicator's definition."""
+    args = query(i.SpcQuery)
+    key = i.path(i.SpcPath, **raw)
+    document = spc_chart(store(), key["provider"], key["indicator"],
+                         args.get("service_line"), g.as_of)
+    if document is None:
+        raise NotFound(f"no figures of {key['provider']} for {key['indicator']}"
+                       + (" as known at that time" if g.as_of else ""), "indicator")
+    return dump(r.SpcChart, document)
