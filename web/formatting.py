@@ -5,6 +5,7 @@ from datetime import date, datetime
 from flask import g, request, url_for
 from markupsafe import Markup
 
+from charts.palette import comparison_colour, comparison_label
 from web.context import parse_as_of
 
 
@@ -57,6 +58,19 @@ def here(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+DARK_BACKGROUNDS = {"better_998", "worse_998", "higher_998", "lower_998"}
+
+
+def comparison_tag(code: str | None) -> Markup:
+    """The Fingertips comparison as a badge in the same colours as the charts."""
+    colour = comparison_colour(code)
+    ink = "#fff" if code in DARK_BACKGROUNDS else "#212b32"
+    border = "" if code else "border:1px solid #aeb7bd;"
+    return Markup('<span class="tag comparison" data-comparison="{}" '
+                  'style="background:{};color:{};{}">{}</span>').format(
+        code or "not_compared", colour, ink, border, comparison_label(code))
+
+
 def svg(markup: str | None) -> Markup:
     """Charts are SVG we rendered ourselves from numbers; mark them safe to inline."""
     return Markup(markup or "")
@@ -75,6 +89,7 @@ def register(app) -> None:
     app.add_template_filter(svg)
     app.add_template_global(link)
     app.add_template_global(here)
+    app.add_template_global(comparison_tag)
 
     @app.before_request
     def read_as_of():
