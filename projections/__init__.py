@@ -5,12 +5,13 @@ from projections.benchmarks import Benchmarks
 from projections.contracts import Contracts
 from projections.engine import Runner
 from projections.histories import Histories
+from projections.pipeline import Pipeline
 from projections.spc_charts import SpcCharts
 from projections.store import ReadStore
 
 
 def all_projections() -> list:
-    return [Histories(), Benchmarks(), SpcCharts(), Audit(), Contracts()]
+    return [Histories(), Benchmarks(), SpcCharts(), Audit(), Contracts(), Pipeline()]
 
 
 def open_runner(app) -> Runner:
