@@ -7,6 +7,7 @@ an unknown user costs the same as for a known one, so timing does not reveal
 which usernames exist.
 """
 
+import functools
 import hashlib
 import hmac
 import os
@@ -30,7 +31,10 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=method)
 
 
-_UNKNOWN_USER_HASH = generate_password_hash("no such user: compare against something")
+@functools.cache
+def _unknown_user_hash() -> str:
+    """A real hash to check against when the user does not exist (same cost, no timing leak)."""
+    return hash_password("no such user: compare against something")
 
 
 class UserCommands:
@@ -92,7 +96,7 @@ class UserCommands:
         user = self.changes_for_reading().get(user_id(username.strip().lower())) \
             if username else None
         if user is None:
-            check_password_hash(_UNKNOWN_USER_HASH, password or "")
+            check_password_hash(_unknown_user_hash(), password or "")
             return None
         if not check_password_hash(user.password_hash, password or "") or user.disabled:
             return None
