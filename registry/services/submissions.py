@@ -5,7 +5,14 @@ from uuid import uuid4
 
 from registry.commands import load
 from registry.commands import submissions as cmd
-from registry.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation
+from registry.errors import (
+    AlreadyExists,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    RegistryError,
+    RuleViolation,
+)
 from registry.identity import submission_id
 from registry.measures import check_values, stored_values
 from registry.periods import parse_period
@@ -19,6 +26,25 @@ class SubmissionCommands:
     def submit(self, data: dict, provenance: Provenance):
         with self.changes() as changes:
             return self._submit(changes, load(cmd.Submit, data), provenance)
+
+    def submit_many(self, items: list, provenance: Provenance) -> list:
+        """All or nothing: every item is checked, errors are named ``items[i].field``, and
+        the submissions are stored in one transaction only if none was refused. A role
+        that may not submit for an item's provider is refused at once (nothing stored)."""
+        errors, ids = {}, []
+        with self.changes() as changes:
+            for index, item in enumerate(items):
+                try:
+                    ids.append(self._submit(changes, load(cmd.Submit, item), provenance))
+                except PermissionDenied:
+                    raise
+                except InvalidInput as error:
+                    errors.update({_item(index, f): m for f, m in error.errors.items()})
+                except RegistryError as error:
+                    errors[_item(index, error.field)] = [error.message]
+            if errors:
+                raise InvalidInput(errors)
+        return ids
 
     def restate(self, data: dict, provenance: Provenance):
         with self.changes() as changes:
@@ -115,6 +141,10 @@ class SubmissionCommands:
         if submission is None:
             raise NotFound(f"nothing was submitted for {' '.join(_cell(data))}", "period")
         return submission
+
+
+def _item(index: int, field: str | None) -> str:
+    return f"items[{index}]" + (f".{field}" if field and field != "_schema" else "")
 
 
 def _cell(data: dict) -> tuple[str, str, str, str]:

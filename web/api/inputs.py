@@ -108,7 +108,8 @@ class ContractsQuery(TableQuery):
 class BenchmarkQuery(TableQuery):
     service_line = ServiceLine(metadata={"description": "Default: the indicator's first"})
     peer_group = fields.String(
-        load_default="all", validate=validate.Regexp(r"^(all|kind:[a-z_]{1,40}|region:[A-Z0-9]{1,12})$"),
+        load_default="all",
+        validate=validate.Regexp(r"^(all|kind:[a-z_]{1,40}|region:[A-Z0-9]{1,12})$"),
         metadata={"description": "all (default), kind:<organisation kind> or region:<code>"})
 
 

@@ -22,11 +22,15 @@ FLASK_PATH_ARG = re.compile(r"<(?:[a-z_]+:)?([a-z_]+)>")
 
 def operation(summary: str, *, tag: str, query=None, body=None, response=None,
               status: int = 200, errors=(), csv: bool = False, many: bool = False,
-              description: str | None = None):
-    """Declare what a view takes and answers, for the OpenAPI document."""
+              description: str | None = None, path=None):
+    """Declare what a view takes and answers, for the OpenAPI document.
+
+    ``path`` is the schema that loads the path parameters, if the view has one, so the
+    document gives their real types (an integer, a service line) instead of any text."""
 
     def declare(view):
         view.__openapi__ = {"summary": summary, "tag": tag, "query": query, "body": body,
+                            "path": path,
                             "response": response, "status": status, "errors": tuple(errors),
                             "csv": csv, "many": many,
                             "description": description or view.__doc__}
@@ -78,9 +82,12 @@ def _operation(rule, declared: dict) -> dict:
           "security": [{"bearer": []}], "parameters": [], "responses": {}}
     if declared["description"]:
         op["description"] = " ".join(declared["description"].split())
-    for name in rule.arguments:
-        op["parameters"].append({"in": "path", "name": name, "required": True,
-                                 "schema": {"type": "string", "minLength": 1}})
+    if declared["path"] is not None:
+        op["parameters"].append({"in": "path", "schema": declared["path"]})
+    else:
+        for name in rule.arguments:
+            op["parameters"].append({"in": "path", "name": name, "required": True,
+                                     "schema": {"type": "string", "minLength": 1}})
     if declared["query"] is not None:
         op["parameters"].append({"in": "query", "schema": declared["query"]})
     if declared["body"] is not None:

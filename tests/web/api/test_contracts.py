@@ -27,7 +27,8 @@ def test_a_commissioner_awards_a_contract_and_reads_it_back(api):
 def test_an_award_is_checked_field_by_field(api, registry):
     before = event_count(registry)
     for change, field in (({"end": "2021-01-01"}, "end"), ({"route": "handshake"}, "route"),
-                          ({"annual_value": -1}, "annual_value"), ({"provider": 7}, "provider")):
+                          ({"annual_value": -1}, "annual_value"),
+                          ({"provider": 7}, "provider")):
         bad = api("commissioner").post("/contracts", {**AWARD, **change})
         assert bad.status_code == 422 and field in bad.json["errors"], change
     by_provider = api("commissioner").post("/contracts", {**AWARD, "commissioner": "RY2"})
@@ -92,6 +93,7 @@ def test_the_register_lists_filters_and_downloads(api):
     assert api().get("/contracts", expiring_within_days=30).json == []
     table = csv_rows(api().get("/contracts", format="csv"))
     assert table[0]["reference"] == "QWO-DN-2022" and table[0]["total_value"] == "3600000.00"
+    assert table[0]["service_lines"] == "district_nursing;podiatry"
 
 
 def test_the_register_refuses_bad_filters(api):

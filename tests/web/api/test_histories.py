@@ -16,6 +16,7 @@ def test_a_history_lists_every_event_about_the_organisation(populated, api):
 def test_a_history_follows_a_merger(populated, api, registry):
     registry.merge_organisation({"code": "RYX", "successor": "RY6",
                                  "effective": "2019-04-01"}, ADMIN)
+    registry.read_side.catch_up()
     events = api().get("/organisations/RY6/history").json
     assert any(e["event"] == "Submitted" and "RYX" in e["organisations"] for e in events)
 

@@ -38,7 +38,8 @@ def events():
 
 
 @api.get("/audit/<position>")
-@operation("One event of the audit index", tag="audit", response=r.AuditEvent,
+@operation("One event of the audit index", tag="audit", path=i.AuditPath,
+           response=r.AuditEvent,
            errors=(404,))
 def event(**raw):
     """One event by its log position, with its provenance and payload."""

@@ -13,7 +13,8 @@ from web.downloads import csv_response, wants_csv
 
 
 @api.get("/benchmarks/<indicator>/<path:period>")
-@operation("Benchmark one indicator and period", tag="benchmarks", query=i.BenchmarkQuery,
+@operation("Benchmark one indicator and period", tag="benchmarks", path=i.BenchmarkPath,
+           query=i.BenchmarkQuery,
            response=r.Benchmark, csv=True, errors=(404,))
 def benchmark_cell(**raw):
     """The peer group's pooled value, quartiles and funnel, and each provider's value,

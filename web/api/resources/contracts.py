@@ -20,7 +20,8 @@ from web.context import provenance, registry, store
 from web.downloads import csv_response, wants_csv
 
 ONE = "/contracts/<path:reference>"
-CHANGED = {"tag": "contracts", "response": s.Contract, "errors": (403, 404)}
+CHANGED = {"tag": "contracts", "path": i.ReferencePath, "response": s.Contract,
+           "errors": (403, 404)}
 
 
 @api.get("/contracts")
@@ -34,12 +35,14 @@ def register():
                               args.get("expiring_within_days"),
                               today=g.as_of.date() if g.as_of else None)
     if wants_csv(request):
-        return csv_response(rows, "contracts")
+        return csv_response([{**r, "service_lines": ";".join(r["service_lines"])}
+                             for r in rows], "contracts")
     return dump(s.ContractRow, rows, many=True)
 
 
 @api.get(ONE)
-@operation("One contract", tag="contracts", query=s.AsOf, response=s.Contract, errors=(404,))
+@operation("One contract", tag="contracts", path=i.ReferencePath, query=s.AsOf,
+           response=s.Contract, errors=(404,))
 def contract(**raw):
     """A contract's current terms, or its terms as known at ``as_of``."""
     query(s.AsOf)

@@ -19,7 +19,8 @@ from web.context import provenance, registry, store
 from web.downloads import csv_response, wants_csv
 
 ONE = "/ft-applications/<provider>"
-CHANGED = {"tag": "ft-applications", "response": s.FTApplication, "errors": (403, 404)}
+CHANGED = {"tag": "ft-applications", "response": s.FTApplication, "errors": (403, 404),
+           "path": i.ProviderPath}
 BOARD_COLUMNS = ("provider", "attempt", "pipeline", "status", "stage", "stage_label",
                  "started", "authorised_on", "deferred_until", "status_reason",
                  "status_changed_at", "slips", "slippage_days", "overdue",
@@ -40,7 +41,8 @@ def board():
 
 
 @api.get(ONE)
-@operation("One trust's FT application", tag="ft-applications", query=s.AsOf,
+@operation("One trust's FT application", tag="ft-applications", path=i.ProviderPath,
+           query=s.AsOf,
            response=s.FTApplication, errors=(404,))
 def application(**raw):
     """The trust's latest application with every milestone of its pipeline."""
@@ -75,14 +77,15 @@ def schedule(**raw):
 
 
 @api.post(ONE + "/milestones/<milestone>/achievement")
-@operation("Record a milestone as achieved", body=i.AchieveBody, **CHANGED)
+@operation("Record a milestone as achieved", body=i.AchieveBody,
+           **(CHANGED | {"path": i.MilestonePath}))
 def achieve(**raw):
     """Milestones are achieved in their pipeline's order."""
     return _changed("achieve_milestone", i.AchieveBody, i.path(i.MilestonePath, **raw))
 
 
 @api.post(ONE + "/milestones/<milestone>/slips")
-@operation("Slip a milestone", body=i.SlipBody, **CHANGED)
+@operation("Slip a milestone", body=i.SlipBody, **(CHANGED | {"path": i.MilestonePath}))
 def slip(**raw):
     """A new target date for a milestone not yet achieved, with the reason."""
     return _changed("slip_milestone", i.SlipBody, i.path(i.MilestonePath, **raw))

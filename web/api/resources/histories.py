@@ -16,7 +16,8 @@ from web.downloads import csv_response, wants_csv
 
 
 @api.get("/organisations/<code>/history")
-@operation("History of an organisation", tag="catalogue", query=s.TableQuery,
+@operation("History of an organisation", tag="catalogue", path=i.OrganisationPath,
+           query=s.TableQuery,
            response=r.HistoryEvent, many=True, csv=True, errors=(404,))
 def organisation_history(**raw):
     """Every recorded event about the organisation and its predecessors, oldest first,

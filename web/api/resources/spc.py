@@ -12,7 +12,8 @@ from web.context import store
 
 
 @api.get("/spc/<provider>/<indicator>")
-@operation("SPC chart of one provider and indicator", tag="spc", query=i.SpcQuery,
+@operation("SPC chart of one provider and indicator", tag="spc", path=i.SpcPath,
+           query=i.SpcQuery,
            response=r.SpcChart, errors=(404,))
 def chart(**raw):
     """Points, mean, process limits, special causes and the Making Data Count icons;

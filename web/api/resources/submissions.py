@@ -20,8 +20,8 @@ CELL_PATH = "/submissions/<provider>/<indicator>/<service_line>/<path:period>"
 
 
 @api.get(CELL_PATH)
-@operation("One submission", tag="submissions", query=s.AsOf, response=s.Submission,
-           errors=(404,))
+@operation("One submission", tag="submissions", path=cmd.SubmissionCell, query=s.AsOf,
+           response=s.Submission, errors=(404,))
 def submission(**raw):
     """A submission as it stands, or as the registry knew it at ``as_of``."""
     query(s.AsOf)
@@ -56,7 +56,8 @@ def submit_batch():
 
 
 @api.post(CELL_PATH + "/restatements")
-@operation("Restate a submission", tag="submissions", body=i.RestateBody,
+@operation("Restate a submission", tag="submissions", path=cmd.SubmissionCell,
+           body=i.RestateBody,
            response=s.Submission, errors=(403, 404, 409))
 def restate(**raw):
     """New values for a submitted cell, with the reason; 409 if ``expected_version`` is
@@ -68,7 +69,8 @@ def restate(**raw):
 
 
 @api.post(CELL_PATH + "/withdrawal")
-@operation("Withdraw a submission", tag="submissions", body=i.WithdrawBody,
+@operation("Withdraw a submission", tag="submissions", path=cmd.SubmissionCell,
+           body=i.WithdrawBody,
            response=s.Submission, errors=(403, 404))
 def withdraw(**raw):
     """Takes the figure out of benchmarks and charts; it stays in the history."""
@@ -79,7 +81,8 @@ def withdraw(**raw):
 
 
 @api.post(CELL_PATH + "/queries")
-@operation("Raise a data query", tag="submissions", body=i.RaiseQueryBody,
+@operation("Raise a data query", tag="submissions", path=cmd.SubmissionCell,
+           body=i.RaiseQueryBody,
            response=s.RaisedQuery, status=201, errors=(403, 404))
 def raise_query(**raw):
     """A regulator's question about a figure, for the provider to answer."""
@@ -91,7 +94,8 @@ def raise_query(**raw):
 
 
 @api.post(CELL_PATH + "/queries/<query_id>/answer")
-@operation("Answer a data query", tag="submissions", body=i.AnswerQueryBody,
+@operation("Answer a data query", tag="submissions", path=i.QueryPath,
+           body=i.AnswerQueryBody,
            response=s.Submission, errors=(403, 404))
 def answer_query(**raw):
     """The provider's answer; a query is answered once."""
