@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-_MONTHLY = re.compile(r"^(\d{4})-(\d{2})$")
-_QUARTERLY = re.compile(r"^(\d{4})-Q([1-4])$")
-_ANNUAL = re.compile(r"^(\d{4})/(\d{2})$")
+_MONTHLY = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+_QUARTERLY = re.compile(r"^([0-9]{4})-Q([1-4])$")
+_ANNUAL = re.compile(r"^([0-9]{4})/([0-9]{2})$")
+YEARS = range(1900, 9999)  # a period and the one after it must both be real dates
 
 
 class PeriodError(ValueError):
@@ -44,6 +45,10 @@ class Period:
 def parse_period(label: str) -> Period:
     """Read a period label, raising PeriodError with a hint on the accepted forms."""
     text = (label or "").strip()
+    year_of = re.match(r"^[0-9]{4}", text)
+    if year_of and int(year_of[0]) not in YEARS:
+        raise PeriodError(f"'{label}' is not a period: the year must be between "
+                          f"{YEARS.start} and {YEARS.stop - 1}")
     if m := _MONTHLY.match(text):
         year, month = int(m[1]), int(m[2])
         if 1 <= month <= 12:

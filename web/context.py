@@ -55,6 +55,6 @@ def parse_as_of(text: str | None, field: str = "as_of") -> datetime | None:
         moment = datetime.combine(moment.date(), time.max)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    if moment.year < 1900:
-        raise InvalidInput({field: ["must be after 1900"]})
+    if not 1900 <= moment.year <= 9998:  # 9999 can overflow when moved to UTC
+        raise InvalidInput({field: ["must be between 1900 and 9998"]})
     return moment.astimezone(UTC)

@@ -35,3 +35,10 @@ def test_periods_of_one_frequency_sort_chronologically():
     assert [p.label for p in sorted(map(parse_period, labels))] == ["2018-02", "2018-12",
                                                                     "2019-01"]
     assert parse_period("2018-12").next().label == "2019-01"
+
+
+@pytest.mark.parametrize("label", ["0000-01", "1899-12", "9999-12", "9999/00",
+                                   "\u0662\u0660\u0661\u0668-01"])
+def test_years_outside_the_calendar_and_non_ascii_digits_are_refused(label):
+    with pytest.raises(PeriodError):
+        parse_period(label)

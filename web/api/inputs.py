@@ -120,17 +120,23 @@ class SpcQuery(AsOf):
 class Moment(fields.String):
     """A date (YYYY-MM-DD, the whole day) or a date and time (UTC unless an offset is given)."""
 
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {})["pattern"] = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T.+)?$"
+        super().__init__(**kwargs)
+
     def _deserialize(self, value, attr, data, **kwargs):
         text_value = super()._deserialize(value, attr, data, **kwargs).strip()
         try:
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text_value):
-                return date.fromisoformat(text_value)
-            moment = datetime.fromisoformat(text_value)
-        except ValueError:
+            if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text_value):
+                moment = date.fromisoformat(text_value)
+            else:
+                moment = datetime.fromisoformat(text_value)
+                moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+        except (ValueError, OverflowError):
             raise ValidationError("must be YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]") from None
-        if moment.year < 1900:
-            raise ValidationError("must be after 1900")
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        if not 1900 <= moment.year <= 9998:
+            raise ValidationError("must be between 1900 and 9998")
+        return moment
 
 
 class AuditQuery(TableQuery):

@@ -71,3 +71,11 @@ def test_bad_arguments_are_named(populated, api):
                                                             "organisation")):
         response = api().get("/audit", **args)
         assert response.status_code == 422 and field in response.json["errors"], args
+
+
+def test_times_at_the_edges_of_the_calendar_are_refused_not_failed(populated, api):
+    for args in ({"recorded_to": "9999-12-31"}, {"recorded_from": "0001-01-01"},
+                 {"recorded_to": "9999-12-31T23:59:59-01:00"},
+                 {"as_of": "9999-12-31T23:59:59-01:00"}, {"as_of": "0001-01-01"}):
+        response = api().get("/audit", **args)
+        assert response.status_code == 422 and set(args) <= set(response.json["errors"]), args

@@ -168,3 +168,11 @@ def test_unknown_and_malformed_cells(api):
     assert api("provider").post(CELL + "/withdrawal", {"reason": "x"}).status_code == 404
     bad = api("provider").post(CELL.replace("2018-12", "13") + "/withdrawal", {"reason": "x"})
     assert bad.status_code == 422 and "period" in bad.json["errors"]
+
+
+def test_periods_outside_the_calendar_are_refused_not_failed(api):
+    for period in ("0000-01", "9999-12", "9999/00", "\u0662\u0660\u0661\u0668-01"):
+        response = api("provider").post("/submissions", wic(period=period,
+                                                             received_on="9998-01-01"))
+        assert response.status_code == 422 and "period" in response.json["errors"], period
+        assert api().get(f"/benchmarks/WIC4H/{period}").status_code == 422
