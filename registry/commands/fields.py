@@ -1,6 +1,7 @@
 """Field types shared by the command schemas."""
 
 import re
+import unicodedata
 
 from marshmallow import ValidationError, fields, validate
 
@@ -46,8 +47,16 @@ class ServiceLines(fields.List):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+def storable(value: str) -> None:
+    """Text every store can keep: PostgreSQL text refuses NUL (a read model would stop at
+    that event) and UTF-8 cannot encode a lone surrogate; other control characters but
+    tab and line breaks are never meant."""
+    if any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\n\r" for ch in value):
+        raise ValidationError("must not contain control characters or unpaired surrogates")
+
+
 def text(required: bool = True, max_length: int = 500) -> fields.String:
-    rules = [validate.Length(min=1, max=max_length)]
+    rules = [validate.Length(min=1, max=max_length), storable]
     if required:
         return fields.String(required=True, validate=rules)
     return fields.String(load_default=None, allow_none=True, validate=rules)
@@ -60,7 +69,8 @@ def one_of(choices, required: bool = True) -> fields.String:
 
 
 def money(required: bool = True) -> fields.Decimal:
-    rule = validate.Range(min=0)
+    """Pounds, to the penny, up to a trillion (so totals stay exact and finite)."""
+    rule = validate.Range(min=0, max=10**12)
     if required:
         return fields.Decimal(required=True, places=2, validate=rule)
     return fields.Decimal(load_default=None, allow_none=True, places=2, validate=rule)

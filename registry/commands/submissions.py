@@ -3,14 +3,22 @@ from marshmallow import Schema, fields, validate
 from registry.commands.fields import Code, PeriodLabel, ServiceLine, text
 
 
+# Bounds keep every figure a 64-bit integer or a finite double in the read models (a
+# larger one would stop them at that event) and are far beyond any real return.
+LARGEST = 10**12
+
+
 class SubmissionValues(Schema):
     numerator = fields.Integer(load_default=None, allow_none=True,
-                               validate=validate.Range(min=0))
+                               validate=validate.Range(min=0, max=LARGEST))
     denominator = fields.Integer(load_default=None, allow_none=True,
-                                 validate=validate.Range(min=0))
-    value = fields.Decimal(load_default=None, allow_none=True)
-    sd = fields.Decimal(load_default=None, allow_none=True, validate=validate.Range(min=0))
-    n = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+                                 validate=validate.Range(min=0, max=LARGEST))
+    value = fields.Decimal(load_default=None, allow_none=True,
+                           validate=validate.Range(min=-LARGEST, max=LARGEST))
+    sd = fields.Decimal(load_default=None, allow_none=True,
+                        validate=validate.Range(min=0, max=LARGEST))
+    n = fields.Integer(load_default=None, allow_none=True,
+                       validate=validate.Range(min=1, max=LARGEST))
     note = text(required=False, max_length=2000)
 
 
@@ -30,7 +38,7 @@ class Restate(Submit):
     """
 
     expected_version = fields.Integer(load_default=None, allow_none=True,
-                                      validate=validate.Range(min=1))
+                                      validate=validate.Range(min=1, max=2**31))
 
 
 class SubmissionCell(Schema):

@@ -16,7 +16,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.exceptions import BadRequest
 
 from registry.commands import contracts, ft_applications, load, submissions
-from registry.commands.fields import Code, PeriodLabel, ServiceLine, text
+from registry.commands.fields import Code, PeriodLabel, ServiceLine, storable, text
 from registry.errors import InvalidInput
 from web.api import body, reason_of
 from web.api.schemas import AsOf, TableQuery
@@ -141,11 +141,11 @@ class Moment(fields.String):
 
 class AuditQuery(TableQuery):
     organisation = Code(metadata={"description": "Events concerning this organisation"})
-    event_type = fields.String(validate=validate.Length(max=100), metadata={
+    event_type = fields.String(validate=[validate.Length(max=100), storable], metadata={
         "description": "e.g. Restated or Submission.Restated"})
-    aggregate_type = fields.String(validate=validate.Length(max=50),
+    aggregate_type = fields.String(validate=[validate.Length(max=50), storable],
                                    metadata={"description": "e.g. Submission, Contract"})
-    actor = fields.String(validate=validate.Length(max=100),
+    actor = fields.String(validate=[validate.Length(max=100), storable],
                           metadata={"description": "The user who recorded the event"})
     recorded_from = Moment(metadata={"description": "Recorded at or after (a date: from its "
                                                     "start)"})

@@ -129,6 +129,9 @@ def test_no_request_gets_a_server_error_or_an_undocumented_answer(populated, tok
             except Exception as failure:  # noqa: BLE001 (each operation's report is kept)
                 failures[f"{mode.value} {operation.label} {addressed}"] = str(failure)
     assert not failures, "\n\n".join(f"{k}:\n{v}" for k, v in failures.items())
+    registry = populated.extensions["registry"]
+    registry.read_side.catch_up()  # nothing accepted may stop a read model
+    assert [p["error"] for p in registry.read_side.status() if p["error"]] == []
 
 
 def _known_addresses(registry) -> dict:

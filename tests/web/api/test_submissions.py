@@ -1,5 +1,7 @@
 """Submissions through the API: submit, batches, restatements, withdrawals, data queries."""
 
+import json
+
 from tests.builders import event_count, wic
 
 CELL = "/submissions/RY6/WIC4H/walk_in_centres/2018-12"
@@ -176,3 +178,16 @@ def test_periods_outside_the_calendar_are_refused_not_failed(api):
                                                              received_on="9998-01-01"))
         assert response.status_code == 422 and "period" in response.json["errors"], period
         assert api().get(f"/benchmarks/WIC4H/{period}").status_code == 422
+
+
+def test_only_figures_and_text_every_store_can_keep_are_accepted(api, registry):
+    huge = api("provider").post("/submissions", wic(numerator=10**20, denominator=10**21))
+    assert huge.status_code == 422
+    assert {"numerator", "denominator"} <= set(huge.json["errors"])
+    nul = api("provider").post("/submissions", wic(note="a\x00b"))
+    assert nul.status_code == 422 and "note" in nul.json["errors"]
+    lone_surrogate = json.dumps(wic())[:-1] + ', "note": "x\\ud800y"}'
+    sent = api("provider").post("/submissions", data=lone_surrogate,
+                                content_type="application/json")
+    assert sent.status_code == 422 and "note" in sent.json["errors"]
+    assert not [p for p in registry.read_side.status() if p["error"]]
