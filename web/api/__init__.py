@@ -22,9 +22,18 @@ def query(schema) -> dict:
     return load(schema, request.args.to_dict())
 
 
+def parsed_json():
+    """The request's JSON, or None if it has none or it cannot be read (too deeply nested
+    JSON exhausts the parser's recursion: that is a bad request, not a server error)."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        return None
+
+
 def body() -> dict:
     """The request's JSON object; anything else is refused with a 400 naming the problem."""
-    data = request.get_json(silent=True)
+    data = parsed_json()
     if not isinstance(data, dict):
         from werkzeug.exceptions import BadRequest
         raise BadRequest("the request body must be a JSON object "

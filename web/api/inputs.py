@@ -11,14 +11,13 @@ document cannot promise a field the service would refuse, or the reverse.
 import re
 from datetime import UTC, date, datetime
 
-from flask import request
 from marshmallow import Schema, ValidationError, fields, validate
 from werkzeug.exceptions import BadRequest
 
 from registry.commands import contracts, ft_applications, load, submissions
 from registry.commands.fields import Code, PeriodLabel, ServiceLine, storable, text
 from registry.errors import InvalidInput
-from web.api import body, reason_of
+from web.api import body, parsed_json, reason_of
 from web.api.schemas import AsOf, TableQuery
 
 CELL = ("provider", "indicator", "service_line", "period")
@@ -40,7 +39,7 @@ def path(schema: type[Schema], **values) -> dict:
 
 def batch() -> list:
     """A JSON array of at most MAX_BATCH items; anything else is refused (400 or 422)."""
-    items = request.get_json(silent=True)
+    items = parsed_json()
     if not isinstance(items, list):
         raise BadRequest("the request body must be a JSON array of submissions "
                          "(Content-Type: application/json)")

@@ -43,9 +43,11 @@ def test_a_body_that_is_not_a_json_object_is_a_400(api):
     for body in ([wic()], "text", None):
         response = api("provider").post("/submissions", body)
         assert response.status_code == 400 and response.json["status"] == 400
-    sent = api("provider").post("/submissions", data="{not json",
-                                content_type="application/json")
-    assert sent.status_code == 400
+    for text in ("{not json", "[" * 100_000 + "]" * 100_000,
+                 '{"note": ' + "[" * 100_000 + "]" * 100_000 + "}"):
+        for path in ("/submissions", "/submissions/batch"):
+            sent = api("provider").post(path, data=text, content_type="application/json")
+            assert sent.status_code == 400, (path, text[:20])
 
 
 def test_a_second_first_submission_conflicts(api):
