@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from projections.engine import Projection
+from projections.facts import as_text
 from projections.timestamps import parse_stamp
 from projections.versions import current, known_at, open_version, supersede
 
@@ -63,13 +64,13 @@ def _awarded(d: dict) -> dict:
             "provider": d["provider"], "awarded_provider": d["provider"],
             "service_lines": json.dumps(list(d["service_lines"])),
             "start_date": str(d["start"]), "end_date": str(d["end"]),
-            "annual_value": _text(d["annual_value"]), "total_value": _text(d["total_value"]),
+            "annual_value": as_text(d["annual_value"]), "total_value": as_text(d["total_value"]),
             "route": d["route"], "terminated": None, **NO_REVIEW,
             "variations": 0, "extensions": 0, "novations": 0}
 
 
 def _varied(row: dict, logged) -> dict:
-    changed = {k: _text(v) for k, v in logged.data["changes"].items()
+    changed = {k: as_text(v) for k, v in logged.data["changes"].items()
                if k in ("annual_value", "total_value")}
     if "service_lines" in logged.data["changes"]:
         changed["service_lines"] = json.dumps(list(logged.data["changes"]["service_lines"]))
@@ -104,10 +105,6 @@ def _renewal_decided(row: dict, logged) -> dict:
 CHANGES = {"Varied": _varied, "Extended": _extended, "Novated": _novated,
            "Terminated": _terminated, "RenewalReviewOpened": _review_opened,
            "RenewalDecided": _renewal_decided}
-
-
-def _text(value) -> str | None:
-    return None if value is None else str(value)
 
 
 def contracts_register(store, as_of=None, commissioner=None, provider=None,

@@ -134,7 +134,7 @@ class FactTables:
             (str(logged.aggregate_id), logged.version, row["provider"], row["indicator"],
              row["service_line"], row["period"], start, logged.position,
              stamp(logged.recorded_at), row["withdrawn"], row["numerator"],
-             row["denominator"], _text(row["value"]), _text(row["sd"]), row["n"]))
+             row["denominator"], as_text(row["value"]), as_text(row["sd"]), row["n"]))
         return {"cell": (row["indicator"], row["service_line"], row["period"]),
                 "series": (row["provider"], row["indicator"], row["service_line"])}
 
@@ -213,7 +213,8 @@ class FactTables:
         return {"indicator": code}
 
 
-def _text(value) -> str | None:
+def as_text(value) -> str | None:
+    """Decimals and dates are kept as text, exactly as given; None stays NULL."""
     return None if value is None else str(value)
 
 

@@ -14,6 +14,7 @@ from datetime import date
 from typing import ClassVar
 
 from projections.engine import Projection
+from projections.facts import as_text
 from projections.timestamps import parse_stamp, stamp
 from projections.versions import current, known_at, open_version, supersede
 from registry.pipelines import PIPELINES
@@ -60,7 +61,7 @@ class Pipeline(Projection):
         elif kind in STATUS:
             row.update(status=STATUS[kind], status_changed_at=stamp(logged.recorded_at),
                        status_reason=(logged.provenance or {}).get("reason"),
-                       deferred_until=_text(d.get("until")) if kind == "Deferred" else None)
+                       deferred_until=as_text(d.get("until")) if kind == "Deferred" else None)
             if kind == "Authorised":
                 row["authorised_on"] = str(d["effective"])
         else:
@@ -109,10 +110,6 @@ def milestone_list(pipeline: str, milestones: dict, today: date | None = None,
         found.append({"code": code, "label": label, **entry, "slippage_days": slippage,
                       "overdue": overdue})
     return found
-
-
-def _text(value) -> str | None:
-    return None if value is None else str(value)
 
 
 def pipeline_board(store, as_of=None, today=None) -> list[dict]:
