@@ -43,6 +43,12 @@ def indicators(store, as_of=None) -> list[dict]:
     return [{"code": r["code"], **json.loads(r["definition"])} for r in rows]
 
 
+def indicator(store, code: str, as_of=None) -> dict | None:
+    with store.reading() as cursor:
+        definition = FACTS.definition_at(cursor, code, _known_at(as_of))
+    return None if definition is None else {"code": code, **definition}
+
+
 def periods(store, indicator: str, service_line: str, as_of=None) -> list[str]:
     """The periods with at least one submission for an indicator and service line, newest first."""
     known_at = _known_at(as_of)

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, time
 
 from flask import current_app, g, request
 
-from registry.errors import InvalidInput
+from registry.errors import InvalidInput, NotFound
 from registry.provenance import Actor, Provenance
 
 
@@ -58,3 +58,13 @@ def parse_as_of(text: str | None, field: str = "as_of") -> datetime | None:
     if not 1900 <= moment.year <= 9998:  # 9999 can overflow when moved to UTC
         raise InvalidInput({field: ["must be between 1900 and 9998"]})
     return moment.astimezone(UTC)
+
+
+def as_of_day():
+    """The day overdue and expiry are judged on: the as-of date, or None for today."""
+    return g.as_of.date() if g.as_of else None
+
+
+def not_found(message: str, field: str) -> NotFound:
+    """A NotFound that says so when the request looks at an earlier recorded time."""
+    return NotFound(message + (" as known at that time" if g.as_of else ""), field)

@@ -45,6 +45,13 @@ def status_of(error: RegistryError) -> int:
     return next((code for kind, code in STATUS if isinstance(error, kind)), 422)
 
 
+def field_errors(error: RegistryError) -> dict[str, list[str]] | None:
+    """Messages by field: all of them for invalid input, else the one field named, if any."""
+    if isinstance(error, InvalidInput):
+        return error.errors
+    return {error.field: [error.message]} if error.field else None
+
+
 def wants_json() -> bool:
     return request.blueprint == "api" or request.path.startswith("/api/")
 
@@ -64,9 +71,7 @@ def respond(status: int, message: str, errors: dict | None = None, title: str | 
 def register(app) -> None:
     @app.errorhandler(RegistryError)
     def registry_error(error: RegistryError):
-        errors = error.errors if isinstance(error, InvalidInput) else (
-            {error.field: [error.message]} if error.field else None)
-        return respond(status_of(error), error.message, errors)
+        return respond(status_of(error), error.message, field_errors(error))
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

@@ -8,8 +8,8 @@ values side by side.
 from flask import g, render_template, request
 
 from projections.audit import audit_event, audit_events
-from registry.errors import InvalidInput, NotFound
-from web.context import parse_as_of, store
+from registry.errors import InvalidInput
+from web.context import not_found, parse_as_of, store
 from web.downloads import csv_response, wants_csv
 from web.pages import bp
 
@@ -44,8 +44,7 @@ def audit():
 def audit_event_view(position):
     item = audit_event(store(), position)
     if item is None or (g.as_of and item["recorded_at"] > g.as_of.isoformat()):
-        raise NotFound(f"no event at position {position}"
-                       + (" as known at that time" if g.as_of else ""), "position")
+        raise not_found(f"no event at position {position}", "position")
     return render_template("audit_event.html", item=item)
 
 

@@ -3,8 +3,8 @@
 from flask import g, render_template, request
 
 from projections.contracts import contract_row, contracts_register
-from registry.errors import InvalidInput, NotFound
-from web.context import registry, store
+from registry.errors import InvalidInput
+from web.context import as_of_day, not_found, registry, store
 from web.downloads import csv_response, wants_csv
 from web.pages import bp
 
@@ -20,7 +20,7 @@ def contracts():
     rows = contracts_register(
         store(), g.as_of, commissioner=request.args.get("commissioner") or None,
         provider=request.args.get("provider") or None,
-        expiring_within_days=int(window) if window else None, today=_today())
+        expiring_within_days=int(window) if window else None, today=as_of_day())
     if wants_csv(request):
         return csv_response(rows, "contracts-register")
     return render_template("contracts.html", contracts=rows, window=window, windows=WINDOWS,
@@ -30,13 +30,9 @@ def contracts():
 
 @bp.get("/contracts/<path:reference>")
 def contract(reference):
-    row = contract_row(store(), reference, g.as_of, today=_today())
+    row = contract_row(store(), reference, g.as_of, today=as_of_day())
     if row is None:
-        raise NotFound(f"no contract {reference} is on the register"
-                       + (" as known at that time" if g.as_of else ""), "reference")
+        raise not_found(f"no contract {reference} is on the register", "reference")
     state = registry().get_contract(reference, g.as_of)
     return render_template("contract.html", contract=row, state=state)
 
-
-def _today():
-    return g.as_of.date() if g.as_of else None

@@ -7,7 +7,7 @@ from flask import g, render_template
 from projections.audit import audit_events
 from projections.contracts import contracts_register
 from projections.pipeline import pipeline_board
-from web.context import store
+from web.context import as_of_day, store
 from web.pages import bp
 
 RECENT = 15
@@ -16,7 +16,7 @@ EXPIRING_DAYS = 183
 
 @bp.get("/")
 def dashboard():
-    today = g.as_of.date() if g.as_of else date.today()
+    today = as_of_day() or date.today()
     register = contracts_register(store(), g.as_of, today=today)
     applications = pipeline_board(store(), g.as_of, today=today)
     return render_template(

@@ -9,11 +9,11 @@ from flask import g, render_template, request
 
 from projections import catalogue
 from projections.benchmarks import benchmark
-from registry.errors import InvalidInput, NotFound
+from registry.errors import InvalidInput
 from registry.periods import PeriodError, parse_period
 from registry.vocabulary import PROVIDER_KINDS
 from web.chart_cache import chart
-from web.context import store
+from web.context import not_found, store
 from web.downloads import csv_response, wants_csv
 from web.pages import bp
 
@@ -29,11 +29,9 @@ def indicators():
 @bp.get("/indicators/<code>")
 def indicator(code):
     code = code.upper()
-    definition = next((i for i in catalogue.indicators(store(), g.as_of) if i["code"] == code),
-                      None)
+    definition = catalogue.indicator(store(), code, g.as_of)
     if definition is None:
-        raise NotFound(f"no indicator with code {code} is defined"
-                       + (" as known at that time" if g.as_of else ""), "code")
+        raise not_found(f"no indicator with code {code} is defined", "code")
     service_line = request.args.get("service_line") or definition["service_lines"][0]
     if service_line not in definition["service_lines"]:
         raise InvalidInput({"service_line": [f"{code} is reported for "

@@ -3,14 +3,14 @@
 from flask import g, render_template, request
 
 from projections.pipeline import pipeline_board
-from web.context import store
+from web.context import as_of_day, store
 from web.downloads import csv_response, wants_csv
 from web.pages import bp
 
 
 @bp.get("/pipeline")
 def pipeline():
-    rows = pipeline_board(store(), g.as_of, today=g.as_of.date() if g.as_of else None)
+    rows = pipeline_board(store(), g.as_of, today=as_of_day())
     if wants_csv(request):
         return csv_response([{k: v for k, v in r.items() if k != "milestones"} for r in rows],
                             "ft-pipeline")

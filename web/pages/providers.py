@@ -10,14 +10,14 @@ from flask import g, render_template, request
 
 import charts
 from projections import catalogue
+from projections.audit import audit_events
 from projections.contracts import contracts_register
-from projections.histories import history
+from projections.histories import lineage
 from projections.pipeline import pipeline_row
 from projections.spc_charts import spc_chart
-from registry.errors import NotFound
 from registry.vocabulary import PROVIDER_KINDS
 from web.chart_cache import chart
-from web.context import registry, store
+from web.context import as_of_day, not_found, registry, store
 from web.downloads import csv_response, wants_csv
 from web.pages import bp
 
@@ -37,20 +37,20 @@ def provider(code):
     code = code.upper()
     organisation = registry().get_organisation(code, g.as_of)
     if organisation is None:
-        raise NotFound(f"no organisation with code {code} is registered"
-                       + (" as known at that time" if g.as_of else ""), "code")
+        raise not_found(f"no organisation with code {code} is registered", "code")
     position = catalogue.provider_position(store(), code, g.as_of)
     if wants_csv(request):
         return csv_response(position, f"{code}-position")
     domains = sorted({p["domain"] for p in position if p["domain"]})
     domain = request.args.get("domain") or (domains[0] if domains else None)
-    today = g.as_of.date() if g.as_of else None
+    today = as_of_day()
     return render_template(
         "provider.html", organisation=organisation, position=position, domains=domains,
         domain=domain, spc=_spc_cards(code, [p for p in position if p["domain"] == domain]),
         contracts=contracts_register(store(), g.as_of, provider=code, today=today),
         application=pipeline_row(store(), code, g.as_of, today=today),
-        timeline=list(reversed(history(store(), code, g.as_of)[-TIMELINE:])))
+        timeline=audit_events(store(), organisation=lineage(store(), code, g.as_of),
+                              as_of=g.as_of, limit=TIMELINE)["items"])
 
 
 def _spc_cards(code: str, rows: list[dict]) -> list[dict]:

@@ -7,10 +7,10 @@ signed-in user. Refused input re-renders the page with each field's message
 
 from flask import flash, g, redirect, render_template, request
 
-from registry.errors import InvalidInput, NotFound, RegistryError
+from registry.errors import InvalidInput, RegistryError
 from registry.measures import ALLOWED
-from web.context import provenance, registry
-from web.errors import status_of
+from web.context import not_found, provenance, registry
+from web.errors import field_errors, status_of
 from web.pages import bp
 
 CELL = "/submissions/<provider>/<indicator>/<service_line>/<period>"
@@ -32,8 +32,7 @@ def change_submission(provider, indicator, service_line, period):
     try:
         message = _apply(action, cell, form)
     except RegistryError as error:
-        errors = error.errors if isinstance(error, InvalidInput) else \
-            {error.field or "_": [error.message]}
+        errors = field_errors(error) or {"_": [error.message]}
         return _render(cell, errors=errors, form=form, action=action), status_of(error)
     flash(message, "success")
     return redirect(request.path)
@@ -64,8 +63,7 @@ def _cell(provider, indicator, service_line, period) -> dict:
 def _render(cell: dict, errors=None, form=None, action=None):
     found = registry().get_submission(**cell, as_of=g.as_of)
     if found is None:
-        raise NotFound(f"nothing was submitted for {' '.join(cell.values())}"
-                       + (" as known at that time" if g.as_of else ""), "period")
+        raise not_found(f"nothing was submitted for {' '.join(cell.values())}", "period")
     indicator = registry().get_indicator(cell["indicator"], as_of=g.as_of) or {}
     return render_template(
         "submission.html", cell=cell, submission=found, indicator=indicator,

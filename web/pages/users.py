@@ -7,9 +7,9 @@ account's current state read from its own event stream.
 from flask import flash, g, redirect, render_template, request, url_for
 
 from projections.audit import audit_events
-from registry.errors import InvalidInput, PermissionDenied, RegistryError
+from registry.errors import PermissionDenied, RegistryError
 from web.context import provenance, registry, store
-from web.errors import status_of
+from web.errors import field_errors, status_of
 from web.pages import bp
 
 MAX_USERS = 500
@@ -29,8 +29,7 @@ def add_user():
     try:
         registry().add_user(form, provenance())
     except RegistryError as error:
-        errors = error.errors if isinstance(error, InvalidInput) else \
-            {error.field or "_": [error.message]}
+        errors = field_errors(error) or {"_": [error.message]}
         return _render_users(errors, form), status_of(error)
     flash(f"Created {form['username'].strip().lower()}.", "success")
     return redirect(url_for("pages.users"))

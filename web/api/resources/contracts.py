@@ -11,12 +11,11 @@ from flask import g, request, url_for
 
 from projections.contracts import contracts_register
 from registry.commands import contracts as cmd
-from registry.errors import NotFound
 from web.api import api, dump, query
 from web.api import inputs as i
 from web.api import schemas as s
 from web.api.spec import operation
-from web.context import provenance, registry, store
+from web.context import as_of_day, not_found, provenance, registry, store
 from web.downloads import csv_response, wants_csv
 
 ONE = "/contracts/<path:reference>"
@@ -33,7 +32,7 @@ def register():
     args = query(i.ContractsQuery)
     rows = contracts_register(store(), g.as_of, args.get("commissioner"), args.get("provider"),
                               args.get("expiring_within_days"),
-                              today=g.as_of.date() if g.as_of else None)
+                              today=as_of_day())
     if wants_csv(request):
         return csv_response([{**r, "service_lines": ";".join(r["service_lines"])}
                              for r in rows], "contracts")
@@ -49,8 +48,7 @@ def contract(**raw):
     reference = i.path(i.ReferencePath, **raw)["reference"]
     found = registry().get_contract(reference, g.as_of)
     if found is None:
-        raise NotFound(f"no contract with reference {reference}"
-                       + (" as known at that time" if g.as_of else ""), "reference")
+        raise not_found(f"no contract with reference {reference}", "reference")
     return dump(s.Contract, found)
 
 

@@ -10,12 +10,11 @@ from flask import g, request
 
 from projections.pipeline import pipeline_board
 from registry.commands import ft_applications as cmd
-from registry.errors import NotFound
 from web.api import api, dump, query
 from web.api import inputs as i
 from web.api import schemas as s
 from web.api.spec import operation
-from web.context import provenance, registry, store
+from web.context import as_of_day, not_found, provenance, registry, store
 from web.downloads import csv_response, wants_csv
 
 ONE = "/ft-applications/<provider>"
@@ -34,7 +33,7 @@ def board():
     """Each trust's latest application with its stage, slips and overdue milestones, as
     known at ``as_of`` (overdue judged on that day, or today)."""
     query(s.TableQuery)
-    rows = pipeline_board(store(), g.as_of, today=g.as_of.date() if g.as_of else None)
+    rows = pipeline_board(store(), g.as_of, today=as_of_day())
     if wants_csv(request):
         return csv_response(rows, "ft-pipeline", list(BOARD_COLUMNS))
     return dump(s.BoardRow, rows, many=True)
@@ -50,8 +49,7 @@ def application(**raw):
     provider = i.path(i.ProviderPath, **raw)["provider"]
     found = registry().get_ft_application(provider, g.as_of)
     if found is None:
-        raise NotFound(f"{provider} has no foundation-trust application"
-                       + (" as known at that time" if g.as_of else ""), "provider")
+        raise not_found(f"{provider} has no foundation-trust application", "provider")
     return dump(s.FTApplication, found)
 
 

@@ -5,13 +5,12 @@ import json
 from flask import g, request
 
 from projections.histories import history
-from registry.errors import NotFound
 from web.api import api, dump, query
 from web.api import inputs as i
 from web.api import report_schemas as r
 from web.api import schemas as s
 from web.api.spec import operation
-from web.context import store
+from web.context import not_found, store
 from web.downloads import csv_response, wants_csv
 
 
@@ -26,8 +25,7 @@ def organisation_history(**raw):
     code = i.path(i.OrganisationPath, **raw)["code"]
     events = history(store(), code, g.as_of)
     if not events:
-        raise NotFound(f"no organisation with code {code} is registered"
-                       + (" as known at that time" if g.as_of else ""), "code")
+        raise not_found(f"no organisation with code {code} is registered", "code")
     if wants_csv(request):
         return csv_response([_row(e) for e in events], f"{code}-history")
     return dump(r.HistoryEvent, events, many=True)

@@ -3,12 +3,11 @@
 from flask import g
 
 from projections.spc_charts import spc_chart
-from registry.errors import NotFound
 from web.api import api, dump, query
 from web.api import inputs as i
 from web.api import report_schemas as r
 from web.api.spec import operation
-from web.context import store
+from web.context import not_found, store
 
 
 @api.get("/spc/<provider>/<indicator>")
@@ -23,6 +22,5 @@ def chart(**raw):
     document = spc_chart(store(), key["provider"], key["indicator"],
                          args.get("service_line"), g.as_of)
     if document is None:
-        raise NotFound(f"no figures of {key['provider']} for {key['indicator']}"
-                       + (" as known at that time" if g.as_of else ""), "indicator")
+        raise not_found(f"no figures of {key['provider']} for {key['indicator']}", "indicator")
     return dump(r.SpcChart, document)

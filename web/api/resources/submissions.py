@@ -9,12 +9,11 @@ history. ``expected_version`` guards against overwriting someone else's change.
 from flask import g, url_for
 
 from registry.commands import submissions as cmd
-from registry.errors import NotFound
 from web.api import api, dump, query
 from web.api import inputs as i
 from web.api import schemas as s
 from web.api.spec import operation
-from web.context import provenance, registry
+from web.context import not_found, provenance, registry
 
 CELL_PATH = "/submissions/<provider>/<indicator>/<service_line>/<path:period>"
 
@@ -28,8 +27,7 @@ def submission(**raw):
     cell = i.path(cmd.SubmissionCell, **raw)
     found = registry().get_submission(**cell, as_of=g.as_of)
     if found is None:
-        raise NotFound(f"nothing was submitted for {' '.join(cell.values())}"
-                       + (" as known at that time" if g.as_of else ""), "period")
+        raise not_found(f"nothing was submitted for {' '.join(cell.values())}", "period")
     return dump(s.Submission, found)
 
 
