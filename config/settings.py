@@ -4,12 +4,21 @@
 ``postgresql://user:password@host:port/dbname[?schema=name]``. Without it the
 registry uses an SQLite file ``var/registry.db`` under ``REGISTRY_HOME`` (default:
 the working directory).
+
+The ledger's signing key lives outside the database: ``REGISTRY_LEDGER_KEY`` (default
+``var/ledger/signing-key.json`` under ``REGISTRY_HOME``), created on first use and
+named ``REGISTRY_LEDGER_NAME`` (default ``nhs-community-registry``).
 """
 
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
+
+
+# The library's recorders, extended to write the ledger journal with every event.
+LEDGER_FACTORIES = {"sqlite": "ledger.journal:SQLiteLedgerFactory",
+                    "postgres": "ledger.journal:PostgresLedgerFactory"}
 
 
 class ConfigurationError(ValueError):
@@ -21,6 +30,8 @@ class Settings:
     database_url: str
     home: Path
     inline_projections: bool
+    ledger_key: Path | None = None
+    ledger_name: str = "nhs-community-registry"
 
     @classmethod
     def from_env(cls, environ=None) -> "Settings":
@@ -33,7 +44,11 @@ class Settings:
             raise ConfigurationError("REGISTRY_INLINE_PROJECTIONS must be on or off")
         inline_on = inline.lower() in ("on", "yes", "1", "true") if inline else \
             url.startswith("sqlite")
-        return cls(database_url=url, home=home, inline_projections=inline_on)
+        ledger_key = Path(environ.get("REGISTRY_LEDGER_KEY") or
+                          home / "var" / "ledger" / "signing-key.json")
+        return cls(database_url=url, home=home, inline_projections=inline_on,
+                   ledger_key=ledger_key,
+                   ledger_name=environ.get("REGISTRY_LEDGER_NAME") or "nhs-community-registry")
 
     @property
     def display_url(self) -> str:
@@ -56,9 +71,13 @@ class Settings:
 
     def eventsourcing_env(self) -> dict[str, str]:
         """The environment the eventsourcing library reads its persistence settings from."""
-        if self.engine == "sqlite":
-            return sqlite_env(self.database_url)
-        return postgres_env(self.database_url)
+        env = sqlite_env(self.database_url) if self.engine == "sqlite" else \
+            postgres_env(self.database_url)
+        env["PERSISTENCE_MODULE"] = LEDGER_FACTORIES[self.engine]
+        env["LEDGER_KEY"] = str(self.ledger_key or self.home / "var" / "ledger" /
+                                "signing-key.json")
+        env["LEDGER_NAME"] = self.ledger_name
+        return env
 
 
 def sqlite_env(url: str) -> dict[str, str]:

@@ -4,7 +4,6 @@ Every read model and the history queries start here: events in log order, each
 with its position, aggregate, type, recorded time, provenance and payload.
 """
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
@@ -14,13 +13,24 @@ _ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_top
              "provenance"}
 
 
-@dataclass(frozen=True)
 class LoggedEvent:
-    position: int
-    aggregate_id: UUID
-    version: int
-    topic: str
-    event: object
+    """One stored event: its place in the log, its stored form and (decoded on demand) the event."""
+
+    __slots__ = ("position", "aggregate_id", "version", "topic", "notification", "_mapper",
+                 "_event")
+
+    def __init__(self, position: int, aggregate_id: UUID, version: int, topic: str,
+                 event: object = None, notification=None, mapper=None):
+        self.position, self.aggregate_id, self.version, self.topic = (
+            position, aggregate_id, version, topic)
+        self.notification, self._mapper, self._event = notification, mapper, event
+
+    @property
+    def event(self) -> object:
+        """The domain event, decoded the first time it is asked for."""
+        if self._event is None and self._mapper is not None:
+            self._event = self._mapper.to_domain_event(self.notification)
+        return self._event
 
     @property
     def aggregate_type(self) -> str:
@@ -67,7 +77,7 @@ def read_events(app, after: int = 0, stop: int | None = None, page: int = PAGE,
                               aggregate_id=notification.originator_id,
                               version=notification.originator_version,
                               topic=notification.topic,
-                              event=app.mapper.to_domain_event(notification))
+                              notification=notification, mapper=app.mapper)
         if limit is not None:
             limit -= len(notifications)
         if len(notifications) < size or limit == 0:

@@ -58,7 +58,7 @@ class ReadStore:
 
     def __init__(self, app):
         env = app.env
-        if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        if "postgres" in (env.get("PERSISTENCE_MODULE") or "").lower():
             self.engine = "postgres"
             self.schema = env.get("POSTGRES_SCHEMA") or "public"
             self.events_table = f"{app.name.lower()}_events"

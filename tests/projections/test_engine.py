@@ -85,7 +85,7 @@ def test_a_rebuild_gives_the_same_checksum_as_incremental_projection(app, store)
 
 
 def test_a_projection_killed_in_the_middle_of_a_page_resumes_without_repeats(
-        app, store, database_url):
+        app, store, database_url, tmp_path):
     seed(app)
     kill_at = positions(app)[5]
     script = textwrap.dedent(f"""
@@ -95,7 +95,8 @@ def test_a_projection_killed_in_the_middle_of_a_page_resumes_without_repeats(
         from projections.store import ReadStore
         from tests.projections.counting import Counting
         app = open_registry(Settings.from_env({{"REGISTRY_DATABASE_URL": {database_url!r},
-                                               "REGISTRY_INLINE_PROJECTIONS": "off"}}))
+                                               "REGISTRY_INLINE_PROJECTIONS": "off",
+                                               "REGISTRY_HOME": {str(tmp_path)!r}}}))
         Runner(app, ReadStore(app), [Counting(kill_at={kill_at})], page=3).catch_up()
     """)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)

@@ -66,7 +66,8 @@ def fresh_store(database_url, tmp_path):
             url = f"{server}?schema={schema}_{len(made)}"
             made.append((server, f"{schema}_{len(made)}"))
         return open_registry(Settings.from_env({"REGISTRY_DATABASE_URL": url,
-                                                "REGISTRY_INLINE_PROJECTIONS": "off"}))
+                                                "REGISTRY_INLINE_PROJECTIONS": "off",
+                                                "REGISTRY_HOME": str(tmp_path)}))
 
     yield make
     for server, schema in made:

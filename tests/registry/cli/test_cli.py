@@ -16,7 +16,8 @@ from tests.registry.imports.test_imports import submissions_csv
 def run(database_url, tmp_path):
     def invoke(*args):
         return CliRunner().invoke(main, [str(a) for a in args], env={
-            "REGISTRY_DATABASE_URL": database_url, "REGISTRY_USER": "cli.tester"})
+            "REGISTRY_DATABASE_URL": database_url, "REGISTRY_USER": "cli.tester",
+            "REGISTRY_HOME": str(tmp_path)})
     return invoke
 
 

@@ -8,10 +8,11 @@ from tests.builders import event_count, seed
 
 
 @pytest.fixture
-def run(database_url):
+def run(database_url, tmp_path):
     def invoke(*args, password="a long enough password"):
         return CliRunner().invoke(main, [str(a) for a in args], env={
             "REGISTRY_DATABASE_URL": database_url, "REGISTRY_USER": "cli.admin",
+            "REGISTRY_HOME": str(tmp_path),
             "REGISTRY_NEW_PASSWORD": password})
     return invoke
 
@@ -59,9 +60,10 @@ def test_a_token_is_printed_once_and_works_until_revoked(run, seeded):
     assert "(revoked)" in run("users", "show", "robot").stdout
 
 
-def test_only_admins_create_users(database_url, seeded):
+def test_only_admins_create_users(database_url, seeded, tmp_path):
     result = CliRunner().invoke(main, ["--role", "regulator", "--organisation", "RY6",
                                        "users", "add", "x1", "--role", "admin"],
                                 env={"REGISTRY_DATABASE_URL": database_url,
+                                     "REGISTRY_HOME": str(tmp_path),
                                      "REGISTRY_NEW_PASSWORD": "a long enough password"})
     assert result.exit_code == 2 and "may not manage users" in result.stderr

@@ -1,0 +1,136 @@
+"""The ledger journal: each stored event's leaf hash, written in the same transaction.
+
+The registry's event recorders (SQLite and PostgreSQL) are the library's own,
+extended so that inserting events also appends one journal entry per event:
+gap-free leaf index, the event's position (notification id), aggregate id and
+version, its leaf hash (``ledger.leaf``) and an HMAC seal keyed by the ledger key,
+which lives outside the database. Because the entry commits with the event, an
+event without one was not written by the registry, and an entry whose event has
+changed or vanished shows where the log was edited. The ledger projection compares
+the two; signed checkpoints make the whole tree's history verifiable.
+
+Writers are serialised (SQLite's write lock; PostgreSQL's table lock on the events
+table, taken by the library before inserting), so the next leaf index is safe to
+read inside the transaction.
+"""
+
+import hmac
+import struct
+from hashlib import sha256
+from pathlib import Path
+from uuid import UUID
+
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteFactory
+from psycopg.sql import SQL, Identifier
+
+from ledger import keys
+from ledger.leaf import event_leaf_hash
+
+TABLE = "ledger_journal"
+COLUMNS = "leaf_index, position, originator_id, version, leaf_hash, seal"
+DDL = (f"CREATE TABLE IF NOT EXISTS {{table}} (leaf_index BIGINT PRIMARY KEY, "
+       "position BIGINT NOT NULL UNIQUE, originator_id TEXT NOT NULL, "
+       "version BIGINT NOT NULL, leaf_hash TEXT NOT NULL, seal TEXT NOT NULL)")
+_SEALED = struct.Struct(">QQ")
+DEFAULT_NAME = "nhs-community-registry"
+
+
+def seal(mac_key: bytes, leaf_index: int, position: int, leaf_hash_hex: str) -> str:
+    """HMAC-SHA256 over leaf index, position and leaf hash: who lacks the key cannot forge it."""
+    message = _SEALED.pack(leaf_index, position) + bytes.fromhex(leaf_hash_hex)
+    return hmac.new(mac_key, message, sha256).hexdigest()
+
+
+def entries(mac_key: bytes, first_index: int, ids, stored_events) -> list[tuple]:
+    rows = []
+    for offset, (position, stored) in enumerate(zip(ids, stored_events, strict=True)):
+        originator = stored.originator_id
+        if not isinstance(originator, UUID):
+            originator = UUID(str(originator))
+        digest = event_leaf_hash(position, originator, stored.originator_version,
+                                 stored.topic, stored.state).hex()
+        index = first_index + offset
+        rows.append((index, position, str(originator), stored.originator_version, digest,
+                     seal(mac_key, index, position, digest)))
+    return rows
+
+
+class JournalledSQLiteRecorder(SQLiteApplicationRecorder):
+    mac_key: bytes = b""
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), DDL.format(table=TABLE)]
+
+    def _insert_events(self, c, stored_events, **kwargs):
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        if stored_events:
+            c.execute(f"SELECT COALESCE(MAX(leaf_index), -1) + 1 FROM {TABLE}")
+            first = c.fetchone()[0]
+            c.executemany(f"INSERT INTO {TABLE} ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                          entries(self.mac_key, first, ids, stored_events))
+        return ids
+
+    def journal_size(self) -> int:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT COUNT(*) FROM {TABLE}")
+            return c.fetchone()[0]
+
+
+class JournalledPostgresRecorder(PostgresApplicationRecorder):
+    mac_key: bytes = b""
+
+    def __init__(self, datastore, **kwargs):
+        super().__init__(datastore, **kwargs)
+        if self.datastore.enable_db_functions:
+            raise ValueError("the ledger journal needs POSTGRES_ENABLE_DB_FUNCTIONS off")
+        table = SQL("{}.{}").format(Identifier(self.datastore.schema), Identifier(TABLE))
+        self.sql_create_statements.append(SQL(DDL.replace("{table}", "{}")).format(table))
+        self._next_index = SQL("SELECT COALESCE(MAX(leaf_index), -1) + 1 AS next FROM {}"
+                               ).format(table)
+        self._insert_journal = SQL(f"INSERT INTO {{}} ({COLUMNS}) "
+                                   "VALUES (%s, %s, %s, %s, %s, %s)").format(table)
+        self._count = SQL("SELECT COUNT(*) AS n FROM {}").format(table)
+
+    def _fetch_ids_after_insert_events(self, curs, stored_events, **kwargs):
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        if stored_events:
+            curs.execute(self._next_index)
+            first = curs.fetchone()["next"]
+            curs.executemany(self._insert_journal,
+                             entries(self.mac_key, first, ids, stored_events))
+        return ids
+
+    def journal_size(self) -> int:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._count)
+            return curs.fetchone()["n"]
+
+
+class _KeyedFactory:
+    """Loads (or, on a new store, creates) the ledger key and hands its seal to the recorder."""
+
+    LEDGER_KEY = "LEDGER_KEY"
+    LEDGER_NAME = "LEDGER_NAME"
+    ledger_key: keys.SigningKey
+
+    def application_recorder(self):
+        recorder = super().application_recorder()
+        path = Path(self.env.get(self.LEDGER_KEY) or "var/ledger/signing-key.json")
+        if not path.exists() and recorder.journal_size() > 0:
+            raise keys.LedgerKeyError(
+                f"the ledger key {path} is missing but the store already has a ledger "
+                "journal: restore the key file from your backup (or point "
+                "REGISTRY_LEDGER_KEY at it); a new key could not verify the old entries")
+        self.ledger_key, _ = keys.load_or_create(
+            path, self.env.get(self.LEDGER_NAME) or DEFAULT_NAME)
+        recorder.mac_key = self.ledger_key.mac_key
+        return recorder
+
+
+class SQLiteLedgerFactory(_KeyedFactory, SQLiteFactory):
+    application_recorder_class = JournalledSQLiteRecorder
+
+
+class PostgresLedgerFactory(_KeyedFactory, PostgresFactory):
+    application_recorder_class = JournalledPostgresRecorder
