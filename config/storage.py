@@ -3,6 +3,7 @@
 import psycopg
 
 from config.settings import Settings
+from ledger.service import LedgerService
 from projections import open_runner
 from projections.engine import ProjectionFailed
 from registry.application import Registry
@@ -21,6 +22,7 @@ def open_registry(settings: Settings | None = None) -> Registry:
         ensure_schema(env)
     app = Registry(env=env)
     app.read_side = open_runner(app)
+    app.ledger = LedgerService(app, app.factory.ledger_key)
     app.close_hooks.append(app.read_side.store.close)
     if settings.inline_projections:
         app.saved_hooks.append(lambda: _catch_up_quietly(app.read_side))

@@ -31,3 +31,7 @@ def ft_application_id(provider: str, attempt: int) -> UUID:
 
 def user_id(username: str) -> UUID:
     return uuid5(NAMESPACE, f"user/{username.lower()}")
+
+
+def checkpoint_id(tree_size: int) -> UUID:
+    return uuid5(NAMESPACE, f"ledger-checkpoint/{tree_size}")

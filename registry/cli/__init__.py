@@ -15,6 +15,7 @@ from registry.cli.demo import demo
 from registry.cli.figures import benchmark, spc
 from registry.cli.history import history
 from registry.cli.imports import import_group
+from registry.cli.ledger import ledger_group
 from registry.cli.projections import projections_group
 from registry.cli.serve import serve
 from registry.cli.summary import summary
@@ -48,3 +49,4 @@ main.add_command(benchmark)
 main.add_command(spc)
 main.add_command(serve)
 main.add_command(users_group)
+main.add_command(ledger_group)

@@ -18,6 +18,7 @@ ALLOWED = {
     "manage_contracts": {"commissioner", "admin", "system"},
     "manage_milestones": {"provider", "regulator", "admin", "system"},
     "decide_application": {"regulator", "admin", "system"},
+    "checkpoint_ledger": {"regulator", "admin", "system"},
 }
 OWN_ORGANISATION_ONLY = {"provider", "commissioner"}
 

@@ -1,0 +1,231 @@
+"""The ledger verifier: recomputes the Merkle tree from the stored events, page by page.
+
+For every event in log order it recomputes the leaf hash from the stored row
+(``ledger.leaf``), appends it to the tree (leaves and every completed perfect
+subtree are stored, so roots and proofs for any size are O(log n) lookups), and
+compares the event with the journal entry the recorder wrote with it:
+
+- an event with no journal entry was ``inserted`` outside the registry;
+- a journal entry whose event is gone was ``deleted``;
+- a position holding another aggregate's event was ``reordered`` (or replaced);
+- a changed leaf hash was ``edited``;
+- a journal entry whose HMAC seal fails, or a gap in the journal, was tampered with.
+
+Each signed checkpoint met in the log is checked: its signature with the ledger's
+verifier key, and its root against the recomputed tree at its size. Problems are
+rows in ``ledger_problems``; the tables are a read model like any other, dropped
+and rebuilt from the events with identical results (``registry ledger verify``
+does exactly that, so edits to already-verified rows are found too).
+"""
+
+from typing import ClassVar
+
+from ledger import merkle
+from ledger.journal import TABLE as JOURNAL, seal
+from ledger.keys import VerifierKey
+from ledger.leaf import event_leaf_hash
+from ledger.notes import NoteError, open_note
+from projections.engine import Projection
+
+CHECKPOINT_TOPIC = "registry.checkpoint:LedgerCheckpoint.Signed"
+JOURNAL_CHUNK = 1000
+
+
+class Ledger(Projection):
+    name = "ledger"
+    tables: ClassVar[dict[str, str]] = {
+        "ledger_leaves": "CREATE TABLE IF NOT EXISTS ledger_leaves ("
+        "leaf_index BIGINT PRIMARY KEY, position BIGINT NOT NULL, leaf_hash TEXT NOT NULL)",
+        "ledger_nodes": "CREATE TABLE IF NOT EXISTS ledger_nodes (level INTEGER NOT NULL, "
+        "node_index BIGINT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (level, node_index))",
+        "ledger_checkpoints": "CREATE TABLE IF NOT EXISTS ledger_checkpoints ("
+        "tree_size BIGINT PRIMARY KEY, position BIGINT NOT NULL, root_hash TEXT NOT NULL, "
+        "signed_at TEXT NOT NULL, note TEXT NOT NULL, verified INTEGER NOT NULL, "
+        "problem TEXT)",
+        "ledger_problems": "CREATE TABLE IF NOT EXISTS ledger_problems ("
+        "position BIGINT NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL, "
+        "PRIMARY KEY (position, kind))",
+        "ledger_state": "CREATE TABLE IF NOT EXISTS ledger_state (id INTEGER PRIMARY KEY, "
+        "leaves BIGINT NOT NULL, journal_next BIGINT NOT NULL, "
+        "journal_position BIGINT NOT NULL, frontier TEXT NOT NULL)",
+    }
+    indexes = ("CREATE UNIQUE INDEX IF NOT EXISTS ledger_leaves_position "
+               "ON ledger_leaves (position)",)
+
+    def __init__(self, key=None):
+        self.verifier: VerifierKey | None = key.verifier if key else None
+        self.mac_key: bytes = key.mac_key if key else b""
+
+    def start_page(self, cursor) -> None:
+        state = cursor.execute("SELECT * FROM ledger_state WHERE id = 1").fetchone()
+        if state is None:
+            state = {"leaves": 0, "journal_next": 0, "journal_position": 0, "frontier": ""}
+        self._leaves = int(state["leaves"])
+        self._journal_next = int(state["journal_next"])
+        self._journal_position = int(state["journal_position"])
+        self._frontier = merkle.Frontier.resume(
+            self._leaves, _stored_frontier(state["frontier"], self._leaves))
+        self._events, self._leaf_rows, self._node_rows, self._checkpoints = [], [], [], []
+
+    def apply(self, cursor, logged) -> None:
+        stored = logged.notification
+        digest = event_leaf_hash(logged.position, stored.originator_id,
+                                 stored.originator_version, stored.topic, stored.state)
+        self._events.append((logged.position, str(stored.originator_id),
+                             stored.originator_version, digest.hex()))
+        self._leaf_rows.append((self._leaves, logged.position, digest.hex()))
+        self._leaves += 1
+        for level, index, node in self._frontier.append(digest):
+            if level:
+                self._node_rows.append((level, index, node.hex()))
+        if stored.topic == CHECKPOINT_TOPIC:
+            self._checkpoints.append(logged)
+
+    def finish_page(self, cursor) -> None:
+        cursor.executemany("INSERT INTO ledger_leaves (leaf_index, position, leaf_hash) "
+                           "VALUES (?, ?, ?)", self._leaf_rows)
+        cursor.executemany("INSERT INTO ledger_nodes (level, node_index, hash) "
+                           "VALUES (?, ?, ?)", self._node_rows)
+        problems = self._compare_with_journal(cursor)
+        for logged in self._checkpoints:
+            problems += self._check_checkpoint(cursor, logged)
+        cursor.executemany("INSERT INTO ledger_problems (position, kind, detail) "
+                           "VALUES (?, ?, ?) ON CONFLICT DO NOTHING", problems)
+        cursor.execute("DELETE FROM ledger_state WHERE id = 1")
+        cursor.execute("INSERT INTO ledger_state (id, leaves, journal_next, journal_position, "
+                       "frontier) VALUES (1, ?, ?, ?, ?)",
+                       (self._leaves, self._journal_next, self._journal_position,
+                        ",".join(h.hex() for h in self._frontier.hashes)))
+
+    def _compare_with_journal(self, cursor) -> list[tuple]:
+        problems = []
+        entries = _journal(cursor, self._journal_next)
+        entry = next(entries, None)
+        for position, originator, version, digest in self._events:
+            while True:
+                if entry is None:
+                    problems.append((position, "inserted",
+                                     f"the event at position {position} ({originator} "
+                                     f"version {version}) has no journal entry: it was not "
+                                     "written by the registry"))
+                    break
+                index = int(entry["leaf_index"])
+                if index != self._journal_next:
+                    problems.append((self._journal_position + 1, "gap",
+                                     f"journal entries {self._journal_next} to {index - 1} "
+                                     f"are missing: events after position "
+                                     f"{self._journal_position} were deleted with them"))
+                    self._journal_next = index
+                if seal(self.mac_key, index, int(entry["position"]),
+                        entry["leaf_hash"]) != entry["seal"]:
+                    problems.append((int(entry["position"]), "journal",
+                                     f"the journal entry for position {entry['position']} "
+                                     "was altered: its seal does not match"))
+                if int(entry["position"]) < position:
+                    problems.append((int(entry["position"]), "deleted",
+                                     f"the event recorded at position {entry['position']} "
+                                     f"({entry['originator_id']} version {entry['version']}) "
+                                     "is missing from the log"))
+                    entry = self._advance(entry, entries)
+                    continue
+                if int(entry["position"]) > position:
+                    problems.append((position, "inserted",
+                                     f"the event at position {position} ({originator} "
+                                     f"version {version}) has no journal entry: it was not "
+                                     "written by the registry"))
+                    break
+                if (entry["originator_id"], int(entry["version"])) != (originator, version):
+                    problems.append((position, "reordered",
+                                     f"position {position} holds {originator} version "
+                                     f"{version}, but the registry wrote "
+                                     f"{entry['originator_id']} version {entry['version']} "
+                                     "there"))
+                elif entry["leaf_hash"] != digest:
+                    problems.append((position, "edited",
+                                     f"the event at position {position} ({originator} "
+                                     f"version {version}) was changed after it was written"))
+                entry = self._advance(entry, entries)
+                break
+        return problems
+
+    def _advance(self, entry, entries):
+        self._journal_next = int(entry["leaf_index"]) + 1
+        self._journal_position = int(entry["position"])
+        return next(entries, None)
+
+    def _check_checkpoint(self, cursor, logged) -> list[tuple]:
+        data = logged.event
+        problem = None
+        try:
+            if self.verifier is None:
+                raise NoteError("no ledger key is configured to check signatures with")
+            signed = open_note(data.note, self.verifier)
+            if (signed.tree_size, signed.root_hash.hex()) != (data.tree_size, data.root_hash):
+                raise NoteError("the recorded size or root differs from the signed note")
+            # The checkpoint's own leaf is already in the tree, so its size is below it.
+            leaf = _leaf_index(cursor, logged.position)
+            if signed.tree_size > leaf:
+                raise NoteError(f"it covers {signed.tree_size} leaves but only {leaf} "
+                                "events precede it")
+            recomputed = merkle.root(signed.tree_size, subtree(cursor))
+            if recomputed != signed.root_hash:
+                raise NoteError(f"the events now stored give root {recomputed.hex()}, not "
+                                f"the signed {signed.root_hash.hex()}: an event up to leaf "
+                                f"{signed.tree_size} was changed, removed or added")
+        except NoteError as error:
+            problem = str(error)
+        cursor.execute("INSERT INTO ledger_checkpoints (tree_size, position, root_hash, "
+                       "signed_at, note, verified, problem) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                       "ON CONFLICT DO NOTHING",
+                       (data.tree_size, logged.position, data.root_hash, data.signed_at,
+                        data.note, 0 if problem else 1, problem))
+        if problem is None:
+            return []
+        return [(logged.position, "checkpoint",
+                 f"checkpoint of {data.tree_size} leaves fails: {problem}")]
+
+
+def _journal(cursor, start: int):
+    """Journal entries from leaf index ``start`` on, fetched a chunk at a time."""
+    while True:
+        rows = cursor.execute(f"SELECT * FROM {JOURNAL} WHERE leaf_index >= ? "
+                              "ORDER BY leaf_index LIMIT ?", (start, JOURNAL_CHUNK)).fetchall()
+        yield from rows
+        if len(rows) < JOURNAL_CHUNK:
+            return
+        start = int(rows[-1]["leaf_index"]) + 1
+
+
+def _leaf_index(cursor, position: int) -> int:
+    row = cursor.execute("SELECT leaf_index FROM ledger_leaves WHERE position = ?",
+                         (position,)).fetchone()
+    return int(row["leaf_index"])
+
+
+def subtree(cursor):
+    """subtree(level, index) over the stored tree, for merkle.root and the proofs."""
+    def lookup(level: int, index: int) -> bytes:
+        if level == 0:
+            row = cursor.execute("SELECT leaf_hash AS hash FROM ledger_leaves "
+                                 "WHERE leaf_index = ?", (index,)).fetchone()
+        else:
+            row = cursor.execute("SELECT hash FROM ledger_nodes WHERE level = ? AND "
+                                 "node_index = ?", (level, index)).fetchone()
+        if row is None:
+            raise LookupError(f"the ledger has no node at level {level}, index {index}")
+        return bytes.fromhex(row["hash"])
+    return lookup
+
+
+def _stored_frontier(text: str, size: int):
+    """subtree() for Frontier.resume from the saved right edge of the tree."""
+    hashes = [bytes.fromhex(h) for h in text.split(",") if h]
+    nodes, offset = {}, 0
+    for level in reversed(range(size.bit_length())):
+        if size >> level & 1:
+            nodes[(level, offset >> level)] = hashes.pop(0)
+            offset += 1 << level
+
+    def lookup(level: int, index: int) -> bytes:
+        return nodes[(level, index)]
+    return lookup
