@@ -54,6 +54,7 @@ PROCUREMENT_ROUTES = (
     "novation",
 )
 RENEWAL_DECISIONS = ("renew", "re_tender", "decommission")
+FT_DECISIONS = ("authorised", "deferred", "rejected", "withdrawn", "resumed")
 
 REGIONS = {
     "Y54": "North of England",

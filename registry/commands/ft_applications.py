@@ -2,6 +2,7 @@ from marshmallow import Schema, fields, validate
 
 from registry.commands.fields import Code, one_of, text
 from registry.pipelines import PIPELINES
+from registry.vocabulary import FT_DECISIONS
 
 
 class StartApplication(Schema):
@@ -31,6 +32,6 @@ class SlipMilestone(Schema):
 
 class DecideApplication(Schema):
     provider = Code(required=True)
-    decision = one_of(("authorised", "deferred", "rejected", "withdrawn", "resumed"))
+    decision = one_of(FT_DECISIONS)
     effective = fields.Date(required=True)
     until = fields.Date(load_default=None, allow_none=True)

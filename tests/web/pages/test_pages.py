@@ -91,6 +91,21 @@ def test_a_restatement_without_a_reason_is_refused_on_the_page_and_stores_nothin
     assert event_count(registry) == before
 
 
+def test_a_reason_no_store_can_keep_is_refused_on_the_page(populated, signed_in):
+    """A NUL in a reason would stop the PostgreSQL read models at that event."""
+    from tests.builders import event_count
+    registry = populated.extensions["registry"]
+    client = signed_in("provider")
+    path = "/submissions/RY6/WIC4H/walk_in_centres/2018-03"
+    before = event_count(registry)
+    response = client.post(path, data={"csrf_token": csrf_token(client, path),
+                                       "action": "withdraw", "reason": "duplicate\x00row"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="reason-error">must not contain control characters' in page
+    assert event_count(registry) == before
+
+
 def test_a_stale_form_gets_a_conflict(populated, signed_in):
     registry = populated.extensions["registry"]
     client = signed_in("provider")
