@@ -123,6 +123,38 @@ def audit_event(store, position: int) -> dict | None:
     return _item(row, codes.get(row["position"], [])) if row else None
 
 
+def open_queries(store, as_of=None) -> list[dict]:
+    """Data queries raised on submissions and not answered (as known at ``as_of``), oldest
+    first: who raised what on which figure, and whether the figure was since withdrawn."""
+    where, params = ["e.aggregate_type = 'Submission'",
+                     "e.event_type IN ('Queried', 'QueryAnswered', 'Withdrawn')"], []
+    if as_of is not None:
+        where.append("e.recorded_at <= ?")
+        params.append(known_by(as_of))
+    rows = store.query(
+        "SELECT e.position, e.recorded_at, e.aggregate_id, e.event_type, e.actor_user, "
+        "e.actor_role, e.period, e.indicator, e.service_line, e.data, (SELECT MIN(o.code) "
+        "FROM audit_organisations o WHERE o.position = e.position) AS provider "
+        f"FROM audit_events e WHERE {' AND '.join(where)} ORDER BY e.position", params)
+    waiting, withdrawn = {}, set()
+    for row in rows:
+        data = json.loads(row["data"])
+        if row["event_type"] == "Withdrawn":
+            withdrawn.add(row["aggregate_id"])
+        elif row["event_type"] == "QueryAnswered":
+            waiting.pop((row["aggregate_id"], data["query_id"]), None)
+        else:
+            waiting[(row["aggregate_id"], data["query_id"])] = {
+                "query_id": data["query_id"], "question": data["question"],
+                "raised_at": parse_stamp(row["recorded_at"]).isoformat(),
+                "raised_by": {"user_id": row["actor_user"], "role": row["actor_role"]},
+                "provider": row["provider"], "indicator": row["indicator"],
+                "service_line": row["service_line"], "period": row["period"],
+                "aggregate_id": row["aggregate_id"], "position": row["position"]}
+    return [{**query, "withdrawn": query["aggregate_id"] in withdrawn}
+            for query in waiting.values()]
+
+
 def _filters(organisation, event_type, aggregate_type, actor, recorded_from, recorded_to,
              period, as_of, after) -> tuple[list[str], list]:
     where, params = [], []

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from projections.audit import audit_event, audit_events
+from projections.audit import audit_event, audit_events, open_queries
 from projections.eventlog import read_events
 from registry.imports import import_csv
 from tests.builders import ADMIN, commissioner_of, provider_of, seed, wic
@@ -162,3 +162,38 @@ def test_password_hashes_and_token_digests_are_not_copied_into_the_index(seeded)
     assert items[0]["data"]["digest"] == "[redacted]"
     assert items[1]["data"]["password_hash"] == "[redacted]"
     assert items[1]["data"]["username"] == "ann"
+
+
+def test_open_queries_are_those_raised_and_not_yet_answered_as_known_at_any_time(seeded):
+    from tests.builders import REGULATOR
+    for period in ("2018-11", "2018-12"):
+        seeded.submit(wic(period=period), provider_of("RY6"))
+    seeded.submit(wic(provider="RYX"), provider_of("RYX"))
+    first = seeded.raise_query({**_cell("RY6", "2018-11"), "question": "Why so high?"},
+                               REGULATOR)
+    second = seeded.raise_query({**_cell("RY6", "2018-11"), "question": "Which sites?"},
+                                REGULATOR)
+    third = seeded.raise_query({**_cell("RYX", "2018-12"), "question": "Denominator?"},
+                               REGULATOR)
+    seeded.read_side.catch_up()
+    before_answers = datetime.now(UTC)
+    seeded.answer_query({**_cell("RY6", "2018-11"), "query_id": first,
+                         "answer": "a data entry slip"}, provider_of("RY6"))
+    seeded.withdraw(_cell("RYX", "2018-12"), provider_of("RYX", "duplicate return"))
+    seeded.read_side.catch_up()
+    store = seeded.read_side.store
+
+    waiting = open_queries(store)
+    assert [(q["query_id"], q["withdrawn"]) for q in waiting] == [(second, False), (third, True)]
+    assert {k: waiting[0][k] for k in ("provider", "indicator", "service_line", "period",
+                                       "question")} == {
+        **_cell("RY6", "2018-11"), "question": "Which sites?"}
+    assert waiting[0]["raised_by"] == {"user_id": "inspector@CQC", "role": "regulator"}
+    assert [q["query_id"] for q in open_queries(store, as_of=before_answers)] == [
+        first, second, third]
+    assert [q["withdrawn"] for q in open_queries(store, as_of=before_answers)] == [False] * 3
+
+
+def _cell(provider: str, period: str) -> dict:
+    return {"provider": provider, "indicator": "WIC4H", "service_line": "walk_in_centres",
+            "period": period}

@@ -1,10 +1,11 @@
-"""The dashboard: what changed recently, what is overdue, which contracts end soon."""
+"""The dashboard: what changed recently, what is overdue, which contracts end soon, which
+data queries await an answer."""
 
 from datetime import date
 
 from flask import g, render_template
 
-from projections.audit import audit_events
+from projections.audit import audit_events, open_queries
 from projections.contracts import contracts_register
 from projections.pipeline import pipeline_board
 from web.context import as_of_day, store
@@ -22,6 +23,7 @@ def dashboard():
     return render_template(
         "dashboard.html", today=today,
         recent=audit_events(store(), as_of=g.as_of, limit=RECENT)["items"],
+        queries=open_queries(store(), as_of=g.as_of),
         expiring=[c for c in register if c["status"] == "live"
                   and 0 <= c["days_to_end"] <= EXPIRING_DAYS],
         reviews_due=[c for c in register if c["review_status"] == "open"

@@ -189,3 +189,28 @@ def test_a_user_issues_an_api_token_shown_once(populated, signed_in):
     api = client.get("/api/v1/organisations", headers={"Authorization": f"Bearer {token}"})
     assert api.status_code == 200
     assert token not in client.get("/account").get_data(as_text=True)
+
+
+def test_the_dashboard_lists_data_queries_awaiting_an_answer_with_links_to_their_figures(
+        populated, signed_in):
+    path = "/submissions/RY6/WIC4H/walk_in_centres/2018-03"
+    client = signed_in("regulator")
+    assert "Every data query has been answered." in client.get("/").get_data(as_text=True)
+    response = client.post(path, data={"csrf_token": csrf_token(client, path),
+                                       "action": "query", "question": "Why did March dip?"})
+    assert response.status_code == 302
+    dashboard = client.get("/").get_data(as_text=True)
+    queries = dashboard[dashboard.index('id="open-queries"'):dashboard.index("<h2>Contracts ending soon")]
+    assert f'href="{path}"' in queries and "Why did March dip?" in queries
+    assert "regulator (regulator)" in queries
+
+    client = signed_in("provider")
+    query_id = re.search(r'<option value="(\w+)">\1: Why did March dip', client.get(
+        path).get_data(as_text=True)).group(1)
+    response = client.post(path, data={"csrf_token": csrf_token(client, path),
+                                       "action": "answer", "query_id": query_id,
+                                       "answer": "two sites closed for refurbishment"})
+    assert response.status_code == 302
+    dashboard = client.get("/").get_data(as_text=True)
+    assert "Why did March dip?" not in dashboard
+    assert "Every data query has been answered." in dashboard
