@@ -1,0 +1,127 @@
+"""The production entry point: ``gunicorn web.wsgi:app`` as a real process.
+
+Two workers, configured only by the environment (as the README says), on a free
+loopback port against a temporary SQLite store: a person signs in and reads the
+dashboard (the session, signed with REGISTRY_SECRET_KEY, holds whichever worker
+answers), and a system reads the API with a bearer token.
+"""
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from http.cookiejar import CookieJar
+from pathlib import Path
+from urllib.error import URLError
+from urllib.parse import urlencode
+from urllib.request import HTTPCookieProcessor, Request, build_opener, urlopen
+
+import pytest
+
+from config.settings import Settings
+from config.storage import open_registry
+from tests.builders import ADMIN, seed
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "correct horse battery"
+STARTUP = 60  # seconds for two workers to import the app and open the store
+STOP = 20
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def environment(tmp_path) -> dict:
+    """The variables gunicorn's workers read their settings from, for a seeded store."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTRY_")}
+    env.update(REGISTRY_DATABASE_URL=f"sqlite:///{tmp_path / 'registry.db'}",
+               REGISTRY_HOME=str(tmp_path), REGISTRY_SECRET_KEY="gunicorn-test-secret",
+               REGISTRY_PASSWORD_METHOD="pbkdf2:sha256:1000")
+    registry = open_registry(Settings.from_env(env))
+    try:
+        seed(registry)
+        registry.add_user({"username": "regulator", "name": "Regulator", "role": "regulator",
+                           "organisation": None, "password": PASSWORD}, ADMIN)
+        env["TEST_TOKEN"] = registry.issue_token({"username": "regulator"}, ADMIN)["token"]
+    finally:
+        registry.close()
+    return env
+
+
+@pytest.fixture
+def server(environment, tmp_path):
+    port = free_port()
+    log = (tmp_path / "gunicorn.log").open("w+")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
+         "--graceful-timeout", "5", "web.wsgi:app"],
+        cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(process, base, log)
+        yield base, environment["TEST_TOKEN"]
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=STOP)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def _wait_until_healthy(process, base: str, log) -> None:
+    """Poll /health until it answers, the process dies, or the deadline passes."""
+    deadline = time.monotonic() + STARTUP
+    while time.monotonic() < deadline:
+        try:
+            with urlopen(f"{base}/health", timeout=2) as response:
+                if json.load(response) == {"status": "ok"}:
+                    return
+        except (URLError, ConnectionError, TimeoutError):
+            pass
+        try:  # the pause between polls doubles as the check that gunicorn is still alive
+            process.wait(timeout=0.2)
+        except subprocess.TimeoutExpired:
+            continue
+        pytest.fail(f"gunicorn exited with {process.returncode}:\n{_text(log)}")
+    pytest.fail(f"gunicorn did not answer /health within {STARTUP}s:\n{_text(log)}")
+
+
+def _text(log) -> str:
+    log.flush()
+    log.seek(0)
+    return log.read()[-5000:]
+
+
+def test_gunicorn_serves_pages_to_a_signed_in_user_and_the_api_to_a_token(server):
+    base, token = server
+    browser = build_opener(HTTPCookieProcessor(CookieJar()))
+    with browser.open(f"{base}/", timeout=10) as response:  # redirected to sign in
+        assert response.url.startswith(f"{base}/login")
+        csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.read().decode())
+    form = urlencode({"username": "regulator", "password": PASSWORD,
+                      "csrf_token": csrf.group(1)}).encode()
+    with browser.open(f"{base}/login", data=form, timeout=10) as response:
+        page = response.read().decode()
+    assert response.url == f"{base}/" and "<h1>Dashboard</h1>" in page
+    for _ in range(4):  # whichever worker answers knows the session
+        with browser.open(f"{base}/providers", timeout=10) as response:
+            assert "Leeds Community Healthcare NHS Trust" in response.read().decode()
+
+    request = Request(f"{base}/api/v1/organisations",
+                      headers={"Authorization": f"Bearer {token}"})
+    with urlopen(request, timeout=10) as response:
+        assert response.status == 200
+        assert response.headers["Content-Type"].startswith("application/json")
+        codes = {o["code"] for o in json.load(response)}
+    assert {"RY6", "RYX", "QWO"} <= codes
