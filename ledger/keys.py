@@ -59,7 +59,7 @@ class VerifierKey:
 
     @classmethod
     def parse(cls, text: str) -> "VerifierKey":
-        parts = text.strip().split("+")
+        parts = text.strip().split("+", 2)
         if len(parts) != 3:
             raise LedgerKeyError("a verifier key reads <name>+<key id>+<base64 key>")
         name, hex_id, encoded = parts

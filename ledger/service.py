@@ -22,6 +22,7 @@ from registry.errors import NotFound, RuleViolation
 from registry.provenance import Actor, Provenance
 from registry.services.permissions import authorise
 
+CHECKPOINT = "tree_size, position, root_hash, signed_at, note, verified, problem"
 SYSTEM = Actor(user_id="registry.ledger", organisation="REGISTRY", role="system")
 
 
@@ -77,9 +78,8 @@ class LedgerService:
 
     def checkpoints(self) -> list[dict]:
         self.catch_up()
-        return self._store.query("SELECT tree_size, position, root_hash, signed_at, note, "
-                                 "verified, problem FROM ledger_checkpoints "
-                                 "ORDER BY tree_size")
+        return [_checkpoint(row) for row in self._store.query(
+            f"SELECT {CHECKPOINT} FROM ledger_checkpoints ORDER BY tree_size")]
 
     def leaf(self, position: int) -> dict | None:
         """The leaf index and hash of the event at ``position``."""
@@ -124,12 +124,11 @@ class LedgerService:
         return self._checkpoint_row(size)
 
     def _checkpoint_row(self, size: int) -> dict:
-        rows = self._store.query("SELECT tree_size, position, root_hash, signed_at, note, "
-                                 "verified, problem FROM ledger_checkpoints "
+        rows = self._store.query(f"SELECT {CHECKPOINT} FROM ledger_checkpoints "
                                  "WHERE tree_size = ?", (size,))
         if not rows:
             raise NotFound(f"no checkpoint covers exactly {size} leaves", "tree_size")
-        return rows[0]
+        return _checkpoint(rows[0])
 
     def latest_checkpoint(self) -> dict | None:
         self.catch_up()
@@ -257,8 +256,14 @@ class LedgerService:
 
 
 def _latest(cursor) -> dict | None:
-    return cursor.execute("SELECT * FROM ledger_checkpoints WHERE verified = 1 "
-                          "ORDER BY tree_size DESC LIMIT 1").fetchone()
+    row = cursor.execute(f"SELECT {CHECKPOINT} FROM ledger_checkpoints WHERE verified = 1 "
+                         "ORDER BY tree_size DESC LIMIT 1").fetchone()
+    return None if row is None else _checkpoint(row)
+
+
+def _checkpoint(row: dict) -> dict:
+    return {**row, "tree_size": int(row["tree_size"]), "position": int(row["position"]),
+            "verified": bool(row["verified"])}
 
 
 def _only_checkpoint_since(cursor, latest: dict | None, size: int) -> bool:

@@ -15,7 +15,7 @@ from web.errors import respond
 
 bp = Blueprint("auth", __name__)
 PUBLIC_ENDPOINTS = {"auth.login", "static", "health", "api.openapi", "api.docs",
-                    "api.docs_static"}
+                    "api.docs_static", "api.key"}
 
 
 class LoginForm(FlaskForm):

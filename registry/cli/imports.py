@@ -40,6 +40,9 @@ def _make_import_command(kind: str, module):
         outcomes = ", ".join(f"{n} {what}" for what, n in sorted(report.outcomes.items()))
         click.echo(f"{file.name}: {report.rows} rows ({outcomes}); {report.events} events "
                    f"stored; sha256 {report.sha256}")
+        if report.checkpoint:
+            click.echo(f"ledger checkpoint: {report.checkpoint['tree_size']} leaves, root "
+                       f"{report.checkpoint['root_hash']}")
 
     return command
 

@@ -8,14 +8,18 @@ nothing new; a row that differs is refused unless the import restates with a
 reason.
 """
 
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ledger.service import LedgerProblems, system_provenance
 from registry.errors import InvalidInput, RegistryError
 from registry.imports import contracts, indicators, milestones, organisations, submissions
 from registry.imports.reader import (ImportRejected, RowError, check_widths, in_column_order,
                                      read_csv, take_header)
 from registry.provenance import Provenance, Source
+
+log = logging.getLogger("registry.imports")
 
 KINDS = {
     "organisations": organisations,
@@ -40,6 +44,7 @@ class ImportReport:
     rows: int
     events: int
     outcomes: Counter = field(default_factory=Counter)
+    checkpoint: dict | None = None
 
 
 def import_csv(app, kind: str, data: bytes, filename: str, provenance: Provenance,
@@ -71,7 +76,22 @@ def import_csv(app, kind: str, data: bytes, filename: str, provenance: Provenanc
         if errors:
             raise ImportRejected(sorted(errors, key=lambda e: e.row or 0))
         events = changes.event_count()
-    return ImportReport(kind, filename, table.sha256, len(table.rows), events, outcomes)
+    report = ImportReport(kind, filename, table.sha256, len(table.rows), events, outcomes)
+    if events:
+        report.checkpoint = _checkpoint(app, filename)
+    return report
+
+
+def _checkpoint(app, filename: str) -> dict | None:
+    """Sign the ledger after every stored import, so the file's events are provable."""
+    ledger = getattr(app, "ledger", None)
+    if ledger is None:
+        return None
+    try:
+        return ledger.checkpoint(system_provenance("import", f"after importing {filename}"))
+    except LedgerProblems as problems:
+        log.error("import of %s stored; no checkpoint signed: %s", filename, problems)
+        return None
 
 
 def _prepare(table, module) -> None:

@@ -22,15 +22,18 @@ FLASK_PATH_ARG = re.compile(r"<(?:[a-z_]+:)?([a-z_]+)>")
 
 def operation(summary: str, *, tag: str, query=None, body=None, response=None,
               status: int = 200, errors=(), csv: bool = False, many: bool = False,
-              description: str | None = None, path=None):
+              description: str | None = None, path=None, also: tuple = (),
+              public: bool = False):
     """Declare what a view takes and answers, for the OpenAPI document.
 
     ``path`` is the schema that loads the path parameters, if the view has one, so the
-    document gives their real types (an integer, a service line) instead of any text."""
+    document gives their real types (an integer, a service line) instead of any text.
+    ``also`` lists other success statuses answered with the same schema; ``public``
+    views need no token."""
 
     def declare(view):
         view.__openapi__ = {"summary": summary, "tag": tag, "query": query, "body": body,
-                            "path": path,
+                            "path": path, "also": tuple(also), "public": public,
                             "response": response, "status": status, "errors": tuple(errors),
                             "csv": csv, "many": many,
                             "description": description or view.__doc__}
@@ -79,7 +82,8 @@ def _numbers(value):
 def _operation(rule, declared: dict) -> dict:
     op = {"summary": declared["summary"], "tags": [declared["tag"]],
           "operationId": rule.endpoint.replace("api.", ""),
-          "security": [{"bearer": []}], "parameters": [], "responses": {}}
+          "security": [] if declared["public"] else [{"bearer": []}],
+          "parameters": [], "responses": {}}
     if declared["description"]:
         op["description"] = " ".join(declared["description"].split())
     if declared["path"] is not None:
@@ -103,8 +107,9 @@ def _operation(rule, declared: dict) -> dict:
     ok = {"description": HTTP_STATUS_CODES[declared["status"]]}
     if content:
         ok["content"] = content
-    op["responses"][str(declared["status"])] = ok
-    statuses = {401, 503} | set(declared["errors"])
+    for status in (declared["status"], *declared["also"]):
+        op["responses"][str(status)] = {**ok, "description": HTTP_STATUS_CODES[status]}
+    statuses = ({503} if declared["public"] else {401, 503}) | set(declared["errors"])
     if declared["query"] is not None or declared["body"] is not None or rule.arguments:
         statuses |= {422}
     if declared["body"] is not None:

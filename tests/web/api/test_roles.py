@@ -112,6 +112,7 @@ def copied(snapshot, tmp_path):
     home, tokens = snapshot
     for path in home.glob("registry.db*"):
         shutil.copy(path, tmp_path / path.name)
+    shutil.copytree(home / "var", tmp_path / "var")  # the ledger key goes with its store
     registry = open_registry(_settings(tmp_path))
     yield create_app(_settings(tmp_path), registry=registry, config={"TESTING": True}), tokens
     registry.close()

@@ -7,6 +7,7 @@ from web.api.resources import (  # noqa: F401
     contracts,
     ft_applications,
     histories,
+    ledger,
     spc,
     submissions,
     users,

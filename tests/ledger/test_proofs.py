@@ -1,0 +1,104 @@
+"""Proofs served by the registry check out with an independent RFC 6962 implementation,
+from the signed checkpoint and the verifier key alone, for every event and checkpoint."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from ledger.leaf import leaf_data
+from ledger.merkle import ProofError
+from ledger.proofs import verify_document
+from registry.cli import main
+from registry.errors import NotFound, RuleViolation
+from tests.ledger import independent_verifier as independent
+from tests.ledger.rfc6962_reference import PATH, PROOF
+from tests.ledger.test_tamper import ADMIN, add_users
+
+
+@pytest.fixture
+def checkpointed(app):
+    """Events in five batches of different sizes, a checkpoint after each."""
+    sizes = []
+    for batch, count in enumerate((1, 2, 5, 8, 13)):
+        add_users(app, [f"b{batch}u{i}" for i in range(count)])
+        sizes.append(app.ledger.checkpoint(ADMIN)["tree_size"])
+    return app, sizes
+
+
+def stored_leaves(app) -> list[bytes]:
+    return [leaf_data(n.id, n.originator_id, n.originator_version, n.topic, n.state)
+            for n in app.recorder.select_notifications(0, 1000)]
+
+
+def test_every_inclusion_proof_verifies_independently(checkpointed):
+    app, sizes = checkpointed
+    key = str(app.ledger.verifier)
+    leaves = stored_leaves(app)
+    positions = [n.id for n in app.recorder.select_notifications(0, 1000)]
+    checked = 0
+    for size in sizes:
+        for index in range(size):
+            document = json.loads(json.dumps(app.ledger.inclusion_proof(positions[index],
+                                                                        size)))
+            independent.check_inclusion_document(document, key)
+            verify_document(document, app.ledger.verifier)
+            assert [bytes.fromhex(h) for h in document["proof"]] == PATH(index, leaves[:size])
+            checked += 1
+    assert checked == sum(sizes)
+
+
+def test_every_consistency_proof_verifies_independently(checkpointed):
+    app, sizes = checkpointed
+    key = str(app.ledger.verifier)
+    leaves = stored_leaves(app)
+    for old in sizes:
+        for new in sizes:
+            if new < old:
+                continue
+            document = app.ledger.consistency_proof(old, new)
+            independent.check_consistency_document(document, key)
+            verify_document(document, app.ledger.verifier)
+            if old < new:
+                assert [bytes.fromhex(h) for h in document["proof"]] == \
+                    PROOF(old, leaves[:new])
+
+
+def test_a_proof_needs_a_checkpoint_that_covers_the_event(checkpointed):
+    app, sizes = checkpointed
+    add_users(app, ["too.new"])
+    newest = app.recorder.max_notification_id()
+    with pytest.raises(RuleViolation, match="newer than the latest signed checkpoint"):
+        app.ledger.inclusion_proof(newest)
+    with pytest.raises(NotFound):
+        app.ledger.inclusion_proof(newest, tree_size=sizes[0] + 1)
+    with pytest.raises(NotFound):
+        app.ledger.inclusion_proof(10**6)
+
+
+def test_a_checkpoint_is_not_repeated_when_nothing_new_was_recorded(checkpointed):
+    app, sizes = checkpointed
+    assert app.ledger.checkpoint(ADMIN) is None
+    assert [c["tree_size"] for c in app.ledger.checkpoints()] == sizes
+
+
+def test_an_altered_proof_fails_offline(checkpointed, tmp_path, settings):
+    app, sizes = checkpointed
+    document = app.ledger.inclusion_proof(3)
+    document["leaf"]["leaf_data"] = document["leaf"]["leaf_data"][:-8] + "AAAAAAA="
+    with pytest.raises(ProofError, match="leaf hash does not match"):
+        verify_document(document, app.ledger.verifier)
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text(json.dumps(app.ledger.inclusion_proof(3)))
+    forged = app.ledger.inclusion_proof(3)
+    forged["proof"][0] = "00" * 32
+    bad.write_text(json.dumps(forged))
+    key = str(app.ledger.verifier)
+    runner = CliRunner()
+    ok = runner.invoke(main, ["ledger", "verify-proof", str(good), "--key", key])
+    assert ok.exit_code == 0 and "proof verified" in ok.output
+    failed = runner.invoke(main, ["ledger", "verify-proof", str(bad), "--key", key])
+    assert failed.exit_code == 1 and "PROOF FAILS" in failed.stderr
+    other = runner.invoke(main, ["ledger", "verify-proof", str(good), "--key",
+                                 "someone+00000000+AQ" + "A" * 42 + "="])
+    assert other.exit_code == 1 and "PROOF FAILS" in other.stderr
