@@ -229,3 +229,19 @@ def _stored_frontier(text: str, size: int):
     def lookup(level: int, index: int) -> bytes:
         return nodes[(level, index)]
     return lookup
+
+
+def attach_leaves(store, items: list[dict]) -> list[dict]:
+    """Give each audit item its ledger leaf index and hash (None until the ledger has it)."""
+    positions = [int(item["position"]) for item in items]
+    found = {}
+    if positions:
+        marks = ", ".join("?" * len(positions))
+        for row in store.query(f"SELECT position, leaf_index, leaf_hash FROM ledger_leaves "
+                               f"WHERE position IN ({marks})", positions):
+            found[int(row["position"])] = row
+    for item in items:
+        row = found.get(int(item["position"]))
+        item["leaf_index"] = None if row is None else int(row["leaf_index"])
+        item["leaf_hash"] = None if row is None else row["leaf_hash"]
+    return items

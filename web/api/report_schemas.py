@@ -143,6 +143,11 @@ class AuditEvent(Schema):
     previous_values = fields.Dict(required=True, allow_none=True)
     changed = fields.List(fields.String(), required=True, metadata={
         "description": "The value fields a restatement changed"})
+    leaf_index = fields.Integer(allow_none=True, metadata={
+        "description": "The event's leaf in the ledger's Merkle tree"})
+    leaf_hash = fields.String(allow_none=True, metadata={
+        "description": "RFC 6962 leaf hash of the stored event (hex); its inclusion proof is "
+                       "at /ledger/proofs/inclusion?position=..."})
 
 
 class AuditPage(Schema):

@@ -5,11 +5,12 @@ skipped while new events arrive. Restatements show the previous and the new
 values side by side.
 """
 
-from flask import g, render_template, request
+from flask import g, jsonify, render_template, request
 
 from projections.audit import audit_event, audit_events
-from registry.errors import InvalidInput
-from web.context import not_found, parse_as_of, store
+from projections.ledger import attach_leaves
+from registry.errors import InvalidInput, RegistryError
+from web.context import not_found, parse_as_of, registry, store
 from web.downloads import csv_response, wants_csv
 from web.pages import bp
 
@@ -35,17 +36,43 @@ def audit():
         recorded_from=parse_as_of(request.args.get("recorded_from"), "recorded_from"),
         recorded_to=parse_as_of(request.args.get("recorded_to"), "recorded_to"),
         as_of=g.as_of, after=_cursor(), limit=100 if wants_csv(request) else 50)
+    attach_leaves(store(), page["items"])
     if wants_csv(request):
         return csv_response(page["items"], "audit-trail")
-    return render_template("audit.html", page=page, args=args, event_types=EVENT_TYPES)
+    return render_template("audit.html", page=page, args=args, event_types=EVENT_TYPES,
+                           ledger=registry().ledger.state())
 
 
 @bp.get("/audit/<int:position>", endpoint="audit_event")
 def audit_event_view(position):
+    item = _event(position)
+    attach_leaves(store(), [item])
+    latest = registry().ledger.latest_checkpoint()
+    covered = latest is not None and item["leaf_index"] is not None \
+        and item["leaf_index"] < latest["tree_size"]
+    return render_template("audit_event.html", item=item, checkpoint=latest, covered=covered)
+
+
+@bp.get("/audit/<int:position>/proof.json", endpoint="audit_proof")
+def audit_proof(position):
+    """The event's inclusion proof in the latest signed checkpoint, as a file to keep."""
+    _event(position)
+    try:
+        document = registry().ledger.inclusion_proof(position)
+    except RegistryError:
+        raise not_found(f"event {position} is not yet covered by a signed checkpoint",
+                        "position") from None
+    response = jsonify(document)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="registry-event-{position}-proof.json"')
+    return response
+
+
+def _event(position: int) -> dict:
     item = audit_event(store(), position)
     if item is None or (g.as_of and item["recorded_at"] > g.as_of.isoformat()):
         raise not_found(f"no event at position {position}", "position")
-    return render_template("audit_event.html", item=item)
+    return item
 
 
 def _cursor() -> int | None:

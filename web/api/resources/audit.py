@@ -7,6 +7,7 @@ repeats or skips an event recorded while someone is reading.
 from flask import g, request
 
 from projections.audit import audit_event, audit_events
+from projections.ledger import attach_leaves
 from registry.errors import NotFound
 from web.api import api, dump, query
 from web.api import inputs as i
@@ -30,6 +31,7 @@ def events():
     page = audit_events(store(), **{k: args.get(k) for k in FILTERS}, as_of=g.as_of,
                         after=cursor, limit=args["limit"])
     page["next"] = None if page["next"] is None else str(page["next"])
+    attach_leaves(store(), page["items"])
     if wants_csv(request):
         response = csv_response(page["items"], "audit")
         response.headers["X-Next-Cursor"] = page["next"] or ""
@@ -47,4 +49,4 @@ def event(**raw):
     found = audit_event(store(), position)
     if found is None:
         raise NotFound(f"no event at position {position}", "position")
-    return dump(r.AuditEvent, found)
+    return dump(r.AuditEvent, attach_leaves(store(), [found])[0])

@@ -1,0 +1,47 @@
+"""The audit trail shows each event's ledger leaf and hands out its inclusion proof."""
+
+import json
+import re
+
+from tests.ledger import independent_verifier as independent
+
+
+def test_the_audit_trail_shows_leaf_hashes_and_the_ledger_status(populated, signed_in):
+    registry = populated.extensions["registry"]
+    page = signed_in("regulator").get("/audit").get_data(as_text=True)
+    assert 'id="ledger-status"' in page and "No stored event has been altered" in page
+    leaf = registry.ledger.leaf(1)
+    event = signed_in("regulator").get("/audit/1").get_data(as_text=True)
+    assert leaf["leaf_hash"] in event and 'id="ledger-leaf"' in event
+
+
+def test_an_event_in_a_checkpoint_offers_its_proof_which_verifies(populated, signed_in, client):
+    registry = populated.extensions["registry"]
+    browser = signed_in("commissioner")
+    event = browser.get("/audit/2").get_data(as_text=True)
+    link = re.search(r'href="(/audit/2/proof\.json[^"]*)"', event).group(1)
+    response = browser.get(link)
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    key = client.get("/api/v1/ledger/key").json["verifier_key"]
+    assert key == str(registry.ledger.verifier)
+    independent.check_inclusion_document(json.loads(response.get_data(as_text=True)), key)
+
+
+def test_an_event_after_the_latest_checkpoint_says_so(populated, signed_in):
+    registry = populated.extensions["registry"]
+    newest = registry.recorder.max_notification_id()
+    browser = signed_in("regulator")
+    page = browser.get(f"/audit/{newest}").get_data(as_text=True)
+    assert "Not yet in a signed checkpoint" in page
+    assert browser.get(f"/audit/{newest}/proof.json").status_code == 404
+
+
+def test_tampering_shows_on_the_audit_trail(populated, signed_in):
+    registry = populated.extensions["registry"]
+    store = registry.read_side.store
+    with store.transaction() as cursor:
+        cursor.execute(f"DELETE FROM {store.events_table} WHERE {store.events_position} = 5")
+    registry.ledger.verify()
+    page = signed_in("regulator").get("/audit").get_data(as_text=True)
+    assert "problem(s) found, the first at position 5 (deleted)" in page
