@@ -8,6 +8,7 @@ verifier key alone.
 """
 
 import base64
+import logging
 from datetime import datetime, timezone
 
 from eventsourcing.persistence import IntegrityError
@@ -23,6 +24,7 @@ from registry.provenance import Actor, Provenance
 from registry.services.permissions import authorise
 
 CHECKPOINT = "tree_size, position, root_hash, signed_at, note, verified, problem"
+log = logging.getLogger("registry.ledger")
 SYSTEM = Actor(user_id="registry.ledger", organisation="REGISTRY", role="system")
 
 
@@ -212,14 +214,22 @@ class LedgerService:
         earliest. Journal entries past the last stored event whose events are gone
         (deleted from the end of the log) are found here too.
         """
-        if full:
-            self._runner.rebuild("ledger", progress)
-        else:
-            self.catch_up(progress)
+        unreadable = []
+        try:
+            if full:
+                self._runner.rebuild("ledger", progress)
+            else:
+                self.catch_up(progress)
+        except Exception as error:  # a row so damaged the log cannot be read past it
+            at = self._runner.position("ledger") + 1
+            log.error("ledger verification stopped after position %s: %s", at - 1, error)
+            unreadable.append({"position": getattr(error, "position", at), "kind": "unreadable",
+                               "detail": "the log cannot be read from here on "
+                                         f"({type(error).__name__}: {error})"})
         with self._store.reading() as cursor:
             state = self._state(cursor)
             problems = (list(state["problems"]) + self._deleted_at_end(cursor)
-                        + self._hidden_before_start(cursor))
+                        + self._hidden_before_start(cursor) + unreadable)
         problems.sort(key=lambda p: (p["position"], p["kind"]))
         state["problems"] = problems
         state["ok"] = not problems

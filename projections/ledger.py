@@ -154,7 +154,11 @@ class Ledger(Projection):
         return next(entries, None)
 
     def _check_checkpoint(self, cursor, logged) -> list[tuple]:
-        data = logged.event
+        try:
+            data = logged.event
+        except Exception as error:  # a checkpoint row rewritten into something unreadable
+            return [(logged.position, "checkpoint", "the checkpoint stored here cannot be read "
+                     f"({type(error).__name__}: {error})")]
         problem = None
         try:
             if self.verifier is None:

@@ -193,3 +193,18 @@ def test_the_cli_names_the_first_bad_position_and_exits_non_zero(ledgered, setti
     assert result.exit_code == 1, result.output
     assert f"first bad position {target}" in result.stderr
     assert f"position {target}: edited" in result.stderr
+
+
+def test_a_row_rewritten_into_garbage_is_reported_not_crashed_on(ledgered):
+    app, checkpoint = ledgered
+    sql(app, "UPDATE {events} SET state = ? WHERE {pos} = ?",
+        (b"\xff not json", checkpoint["position"]))
+    bad_id = "not-a-uuid" if app.read_side.store.engine == "sqlite" else None
+    report = app.ledger.verify()
+    assert report["first_bad_position"] == checkpoint["position"]
+    assert {"edited", "checkpoint"} <= {p["kind"] for p in report["problems"]}
+    if bad_id:
+        target = positions(app)[2]
+        sql(app, "UPDATE {events} SET originator_id = ? WHERE {pos} = ?", (bad_id, target))
+        report = app.ledger.verify()
+        assert not report["ok"] and report["first_bad_position"] <= target
