@@ -1,3 +1,4 @@
+import gc
 import json
 import subprocess
 import sys
@@ -6,7 +7,11 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from eventsourcing.persistence import OperationalError
+from eventsourcing.postgres import PostgresDatastore
 
+from config.settings import Settings
+from config.storage import open_registry
 from registry.cli import main
 from tests.builders import event_count, seed
 from tests.registry.imports.test_imports import submissions_csv
@@ -101,11 +106,44 @@ def test_every_command_has_help(path):
     assert result.exit_code == 0 and "Usage:" in result.stdout
 
 
-def test_an_unreachable_database_is_a_message_not_a_traceback(tmp_path):
-    result = CliRunner().invoke(main, ["history", "RY6"], env={
-        "REGISTRY_DATABASE_URL": "postgresql://postgres@127.0.0.1:1/none"})
+UNREACHABLE = "postgresql://postgres@127.0.0.1:1/none"
+
+
+def _open_datastores() -> set:
+    return {o for o in gc.get_objects() if isinstance(o, PostgresDatastore) and not o.pool.closed}
+
+
+@pytest.fixture
+def abandoned_pools_closed():
+    """Close the connection pool a registry that failed to open leaves behind.
+
+    Registry.__init__ does not close its datastore when the store cannot be opened
+    (see the xfail test below). The CLI result's exception chain holds it in a reference
+    cycle, so it waits for the cyclic garbage collector while its pool's threads keep
+    retrying; whichever later test that collection falls in (on whatever thread) then
+    sees an unraisable exception from PostgresDatastore.__del__.
+    """
+    before = _open_datastores()
+    yield
+    for datastore in _open_datastores() - before:
+        datastore.close()
+
+
+def test_an_unreachable_database_is_a_message_not_a_traceback(abandoned_pools_closed):
+    result = CliRunner().invoke(main, ["history", "RY6"],
+                                env={"REGISTRY_DATABASE_URL": UNREACHABLE})
     assert result.exit_code == 1
     assert "cannot reach PostgreSQL" in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.xfail(strict=True, reason="Registry.__init__ should close self.factory when "
+                                       "super().__init__ fails (registry/application.py)")
+def test_a_registry_that_cannot_be_opened_leaves_no_connection_pool_open(
+        abandoned_pools_closed):
+    before = _open_datastores()
+    with pytest.raises(OperationalError) as refused:  # keeps the half-opened registry alive
+        open_registry(Settings.from_env({"REGISTRY_DATABASE_URL": UNREACHABLE}))
+    assert refused.value and _open_datastores() - before == set()
 
 
 def test_an_unsupported_database_url_is_explained(tmp_path):
