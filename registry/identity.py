@@ -35,3 +35,9 @@ def user_id(username: str) -> UUID:
 
 def checkpoint_id(tree_size: int) -> UUID:
     return uuid5(NAMESPACE, f"ledger-checkpoint/{tree_size}")
+
+
+def notice_id(kind: str, *subject: str) -> UUID:
+    """One notice per kind and subject (e.g. a provider's cell, a contract's end and lead
+    time, an application's milestone and target), so a job that runs twice collides."""
+    return uuid5(NAMESPACE, "notice/" + "/".join((kind, *subject)))

@@ -19,6 +19,7 @@ ALLOWED = {
     "manage_milestones": {"provider", "regulator", "admin", "system"},
     "decide_application": {"regulator", "admin", "system"},
     "checkpoint_ledger": {"regulator", "admin", "system"},
+    "record_notices": {"admin", "system"},
 }
 OWN_ORGANISATION_ONLY = {"provider", "commissioner"}
 
