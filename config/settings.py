@@ -8,6 +8,9 @@ the working directory).
 The ledger's signing key lives outside the database: ``REGISTRY_LEDGER_KEY`` (default
 ``var/ledger/signing-key.json`` under ``REGISTRY_HOME``), created on first use and
 named ``REGISTRY_LEDGER_NAME`` (default ``nhs-community-registry``).
+
+``REGISTRY_SUBMISSION_GRACE_DAYS`` (default 30): how many days after a reporting period
+closes a provider's submission for it becomes overdue (``registry.jobs``).
 """
 
 import os
@@ -32,6 +35,7 @@ class Settings:
     inline_projections: bool
     ledger_key: Path | None = None
     ledger_name: str = "nhs-community-registry"
+    submission_grace_days: int = 30
 
     @classmethod
     def from_env(cls, environ=None) -> "Settings":
@@ -48,7 +52,8 @@ class Settings:
                           home / "var" / "ledger" / "signing-key.json")
         return cls(database_url=url, home=home, inline_projections=inline_on,
                    ledger_key=ledger_key,
-                   ledger_name=environ.get("REGISTRY_LEDGER_NAME") or "nhs-community-registry")
+                   ledger_name=environ.get("REGISTRY_LEDGER_NAME") or "nhs-community-registry",
+                   submission_grace_days=_grace_days(environ))
 
     @property
     def display_url(self) -> str:
@@ -77,7 +82,16 @@ class Settings:
         env["LEDGER_KEY"] = str(self.ledger_key or self.home / "var" / "ledger" /
                                 "signing-key.json")
         env["LEDGER_NAME"] = self.ledger_name
+        env["SUBMISSION_GRACE_DAYS"] = str(self.submission_grace_days)
         return env
+
+
+def _grace_days(environ) -> int:
+    text = (environ.get("REGISTRY_SUBMISSION_GRACE_DAYS") or "30").strip()
+    if not text.isascii() or not text.isdigit() or int(text) > 3660:
+        raise ConfigurationError("REGISTRY_SUBMISSION_GRACE_DAYS must be a whole number of "
+                                 "days from 0 to 3660")
+    return int(text)
 
 
 def sqlite_env(url: str) -> dict[str, str]:

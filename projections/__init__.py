@@ -6,6 +6,7 @@ from projections.contracts import Contracts
 from projections.engine import Runner
 from projections.histories import Histories
 from projections.ledger import Ledger
+from projections.notices import Notices
 from projections.pipeline import Pipeline
 from projections.spc_charts import SpcCharts
 from projections.store import ReadStore
@@ -13,7 +14,7 @@ from projections.store import ReadStore
 
 def all_projections(ledger_key=None) -> list:
     return [Histories(), Benchmarks(), SpcCharts(), Audit(), Contracts(), Pipeline(),
-            Ledger(ledger_key)]
+            Notices(), Ledger(ledger_key)]
 
 
 def open_runner(app) -> Runner:

@@ -26,9 +26,10 @@ COLUMNS = ("position", "recorded_at", "aggregate_type", "aggregate_id", "version
            "event_type", "actor_user", "actor_role", "actor_organisation", "channel",
            "reason", "source_file", "source_sha256", "source_row", "period", "indicator",
            "service_line", "data")
-# Submissions and indicators carry their cell in the creation event only.
+# Submissions, indicators and notices carry their cell in the creation event only.
 CELL_FROM = {("Submission", "Submitted"): ("period", "indicator", "service_line"),
-             ("Indicator", "Defined"): (None, "code", None)}
+             ("Indicator", "Defined"): (None, "code", None),
+             ("Notice", "Raised"): ("period", "indicator", "service_line")}
 
 
 class Audit(Projection):

@@ -53,6 +53,7 @@ CREATION_PARTIES = {
     ("Submission", "Submitted"): ("provider",),
     ("Contract", "Awarded"): ("commissioner", "provider"),
     ("FTApplication", "Started"): ("provider",),
+    ("Notice", "Raised"): ("organisation", "provider"),
 }
 OTHER_PARTIES = {
     ("Organisation", "Merged"): "successor",
@@ -71,7 +72,7 @@ def concerned(cursor, logged, subjects: str) -> list[str]:
     data = logged.data
     parties = CREATION_PARTIES.get((logged.aggregate_type, logged.event_type))
     if parties:
-        codes = [data[f] for f in parties]
+        codes = list(dict.fromkeys(data[f] for f in parties))
         cursor.execute(f"INSERT INTO {subjects} VALUES (?, ?)", (key, json.dumps(codes)))
         return codes
     row = cursor.execute(f"SELECT codes FROM {subjects} WHERE aggregate_id = ?",

@@ -1,0 +1,17 @@
+"""The registry's scheduled jobs: plain functions of the application and a clock.
+
+Each job is ``job(app, now: datetime) -> JobResult`` (``registry.jobs.recording``): it
+reads the read models it needs (caught up first), records what the clock warrants as
+events with the scheduler as their actor, and is idempotent, so a scheduler may run it
+as often as it likes, late, or in two processes at once. ``JOBS`` names them for the
+scheduler.
+"""
+
+from registry.jobs.overdue_submissions import overdue_submissions
+from registry.jobs.recording import JobResult
+
+JOBS = {
+    "overdue_submissions": overdue_submissions,
+}
+
+__all__ = ["JOBS", "JobResult", "overdue_submissions"]
