@@ -7,11 +7,16 @@ as often as it likes, late, or in two processes at once. ``JOBS`` names them for
 scheduler.
 """
 
+from registry.jobs.contract_expiry import contract_expiry
+from registry.jobs.milestone_slippage import milestone_slippage
 from registry.jobs.overdue_submissions import overdue_submissions
 from registry.jobs.recording import JobResult
 
 JOBS = {
     "overdue_submissions": overdue_submissions,
+    "contract_expiry": contract_expiry,
+    "milestone_slippage": milestone_slippage,
 }
 
-__all__ = ["JOBS", "JobResult", "overdue_submissions"]
+__all__ = ["JOBS", "JobResult", "contract_expiry", "milestone_slippage",
+           "overdue_submissions"]
