@@ -65,9 +65,11 @@ def _text(value):
     return value if value is None or isinstance(value, (str, int)) else str(value)
 
 
-def open_notices(store, kind=None, organisation=None, as_of=None) -> list[dict]:
-    """Notices open as known at ``as_of`` (default: now), by due date; ``organisation``
-    matches the one a notice is for or the provider it concerns."""
+def open_notices(store, kind=None, organisation=None, as_of=None, limit=None,
+                 newest_first=False) -> list[dict]:
+    """Notices open as known at ``as_of`` (default: now), by due date (``newest_first``:
+    latest due first), at most ``limit``; ``organisation`` matches the one a notice is
+    for or the provider it concerns."""
     where, params = known_at(as_of)
     where += " AND status = 'open'"
     if kind:
@@ -76,9 +78,13 @@ def open_notices(store, kind=None, organisation=None, as_of=None) -> list[dict]:
     if organisation:
         where += " AND (organisation = ? OR provider = ?)"
         params += (organisation.upper(), organisation.upper())
-    rows = store.query(f"SELECT * FROM notice_versions WHERE {where} "
-                       "ORDER BY due, kind, organisation, aggregate_id", params)
-    return [_notice(row) for row in rows]
+    order = "DESC" if newest_first else "ASC"
+    query = (f"SELECT * FROM notice_versions WHERE {where} ORDER BY due {order}, kind, "
+             "organisation, aggregate_id")
+    if limit is not None:
+        query += " LIMIT ?"
+        params += (int(limit),)
+    return [_notice(row) for row in store.query(query, params)]
 
 
 def open_counts(store, as_of=None) -> dict[str, int]:
