@@ -45,7 +45,13 @@ class Registry(
     name = "Registry"
 
     def __init__(self, env=None):
-        super().__init__(env)
+        try:
+            super().__init__(env)
+        except BaseException:
+            # A store that cannot be opened must not leave its connection pool behind.
+            if getattr(self, "factory", None) is not None:
+                self.factory.close()
+            raise
         self.saved_hooks: list = []
         self.close_hooks: list = []
 

@@ -43,9 +43,14 @@ def test_a_good_file_is_stored_once_with_its_source(seeded):
     again = import_csv(seeded, "submissions", data, "wic.csv", ADMIN)
     assert (again.events, again.outcomes["unchanged"]) == (0, 30)
     from projections.eventlog import read_events
-    last = list(read_events(seeded))[-1]
-    assert last.provenance["channel"] == "import"
-    assert last.provenance["source"] == {"file": "wic.csv", "sha256": report.sha256, "row": 31}
+    *stored, checkpoint = list(read_events(seeded))
+    assert stored[-1].provenance["channel"] == "import"
+    assert stored[-1].provenance["source"] == {"file": "wic.csv", "sha256": report.sha256,
+                                               "row": 31}
+    # The ledger is signed after the import, over every event the file stored.
+    assert checkpoint.topic.endswith("LedgerCheckpoint.Signed")
+    assert checkpoint.provenance["reason"] == "after importing wic.csv"
+    assert report.checkpoint["tree_size"] == checkpoint.position - 1 == stored[-1].position
 
 
 def test_a_changed_value_is_refused_unless_restated_with_a_reason(seeded):
