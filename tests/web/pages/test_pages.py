@@ -24,6 +24,16 @@ def test_every_page_renders_for_a_regulator(populated, signed_in, path):
     assert "Traceback" not in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("username", ["admin", "commissioner", "provider"])
+def test_every_page_title_is_plain_text_whatever_forms_the_role_sees(populated, signed_in,
+                                                                      username):
+    client = signed_in(username)
+    for path in PAGES:
+        page = client.get(path).get_data(as_text=True)
+        title = re.search(r"<title>(.*?)</title>", page, re.DOTALL).group(1)
+        assert "<" not in title and "\n" not in title, (path, title[:200])
+
+
 def test_the_provider_page_shows_position_charts_contracts_and_pipeline(populated, signed_in):
     page = signed_in("regulator").get("/providers/RY6").get_data(as_text=True)
     assert "Leeds Community Healthcare NHS Trust" in page
