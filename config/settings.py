@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from ledger.keys import DEFAULT_KEY_FILE, DEFAULT_NAME
 
 # The library's recorders, extended to write the ledger journal with every event.
 LEDGER_FACTORIES = {"sqlite": "ledger.journal:SQLiteLedgerFactory",
@@ -34,7 +35,7 @@ class Settings:
     home: Path
     inline_projections: bool
     ledger_key: Path | None = None
-    ledger_name: str = "nhs-community-registry"
+    ledger_name: str = DEFAULT_NAME
     submission_grace_days: int = 30
 
     @classmethod
@@ -48,11 +49,10 @@ class Settings:
             raise ConfigurationError("REGISTRY_INLINE_PROJECTIONS must be on or off")
         inline_on = inline.lower() in ("on", "yes", "1", "true") if inline else \
             url.startswith("sqlite")
-        ledger_key = Path(environ.get("REGISTRY_LEDGER_KEY") or
-                          home / "var" / "ledger" / "signing-key.json")
+        ledger_key = Path(environ.get("REGISTRY_LEDGER_KEY") or home / DEFAULT_KEY_FILE)
         return cls(database_url=url, home=home, inline_projections=inline_on,
                    ledger_key=ledger_key,
-                   ledger_name=environ.get("REGISTRY_LEDGER_NAME") or "nhs-community-registry",
+                   ledger_name=environ.get("REGISTRY_LEDGER_NAME") or DEFAULT_NAME,
                    submission_grace_days=_grace_days(environ))
 
     @property
@@ -79,8 +79,7 @@ class Settings:
         env = sqlite_env(self.database_url) if self.engine == "sqlite" else \
             postgres_env(self.database_url)
         env["PERSISTENCE_MODULE"] = LEDGER_FACTORIES[self.engine]
-        env["LEDGER_KEY"] = str(self.ledger_key or self.home / "var" / "ledger" /
-                                "signing-key.json")
+        env["LEDGER_KEY"] = str(self.ledger_key or self.home / DEFAULT_KEY_FILE)
         env["LEDGER_NAME"] = self.ledger_name
         env["SUBMISSION_GRACE_DAYS"] = str(self.submission_grace_days)
         return env

@@ -29,11 +29,10 @@ from ledger.leaf import event_leaf_hash
 
 TABLE = "ledger_journal"
 COLUMNS = "leaf_index, position, originator_id, version, leaf_hash, seal"
-DDL = (f"CREATE TABLE IF NOT EXISTS {{table}} (leaf_index BIGINT PRIMARY KEY, "
+DDL = ("CREATE TABLE IF NOT EXISTS {table} (leaf_index BIGINT PRIMARY KEY, "
        "position BIGINT NOT NULL UNIQUE, originator_id TEXT NOT NULL, "
        "version BIGINT NOT NULL, leaf_hash TEXT NOT NULL, seal TEXT NOT NULL)")
 _SEALED = struct.Struct(">QQ")
-DEFAULT_NAME = "nhs-community-registry"
 
 
 def seal(mac_key: bytes, leaf_index: int, position: int, leaf_hash_hex: str) -> str:
@@ -116,14 +115,14 @@ class _KeyedFactory:
 
     def application_recorder(self):
         recorder = super().application_recorder()
-        path = Path(self.env.get(self.LEDGER_KEY) or "var/ledger/signing-key.json")
+        path = Path(self.env.get(self.LEDGER_KEY) or keys.DEFAULT_KEY_FILE)
         if not path.exists() and recorder.journal_size() > 0:
             raise keys.LedgerKeyError(
                 f"the ledger key {path} is missing but the store already has a ledger "
                 "journal: restore the key file from your backup (or point "
                 "REGISTRY_LEDGER_KEY at it); a new key could not verify the old entries")
         self.ledger_key, _ = keys.load_or_create(
-            path, self.env.get(self.LEDGER_NAME) or DEFAULT_NAME)
+            path, self.env.get(self.LEDGER_NAME) or keys.DEFAULT_NAME)
         recorder.mac_key = self.ledger_key.mac_key
         return recorder
 

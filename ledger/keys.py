@@ -24,6 +24,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+DEFAULT_NAME = "nhs-community-registry"
+DEFAULT_KEY_FILE = Path("var") / "ledger" / "signing-key.json"  # under REGISTRY_HOME
 ALGORITHM_ED25519 = 0x01  # the signed-note signature type byte for Ed25519
 _NAME = re.compile(r"^[\x21-\x7e]+$")
 

@@ -15,10 +15,11 @@ that a leaf says when it was recorded without decoding the state. Anything that
 changes a stored row (payload, topic, version, aggregate, position) changes the hash.
 """
 
-import hashlib
 import json
 import struct
 from uuid import UUID
+
+from ledger.merkle import leaf_hash
 
 _HEAD = struct.Struct(">Q16sQI")
 _LENGTH = struct.Struct(">I")
@@ -52,9 +53,7 @@ def leaf_data(position: int, originator_id: UUID | str, version: int, topic: str
 
 def event_leaf_hash(position: int, originator_id, version: int, topic: str,
                     state: bytes) -> bytes:
-    # RFC 6962 leaf hash, SHA-256(0x00 || data), inlined: this runs for every stored event.
-    return hashlib.sha256(b"\x00" + leaf_data(position, originator_id, version, topic,
-                                                bytes(state))).digest()
+    return leaf_hash(leaf_data(position, originator_id, version, topic, bytes(state)))
 
 
 def parse_leaf(data: bytes) -> dict:

@@ -458,13 +458,23 @@ class Frontier:
         Makes one ``subtree`` call per set bit of ``size``.
         """
         _check_count("size", size)
-        frontier = cls()
-        start = 0
+        hashes, start = [], 0
         for level in range(size.bit_length() - 1, -1, -1):
             if size >> level & 1:
-                frontier._hashes.append(subtree(level, start >> level))
+                hashes.append(subtree(level, start >> level))
                 start += 1 << level
-        frontier.size = size
+        return cls.restore(size, hashes)
+
+    @classmethod
+    def restore(cls, size: int, hashes) -> "Frontier":
+        """The frontier of ``size`` leaves from its saved ``hashes`` (largest subtree first)."""
+        _check_count("size", size)
+        hashes = list(hashes)
+        if len(hashes) != size.bit_count():
+            raise ValueError(f"a tree of {size} leaves has {size.bit_count()} frontier hashes, "
+                             f"not {len(hashes)}")
+        frontier = cls()
+        frontier._hashes, frontier.size = hashes, size
         return frontier
 
     def __repr__(self) -> str:

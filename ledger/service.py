@@ -168,11 +168,7 @@ class LedgerService:
 
     def _covering(self, cursor, index: int, tree_size: int | None) -> dict:
         if tree_size is not None:
-            row = cursor.execute("SELECT * FROM ledger_checkpoints WHERE tree_size = ? AND "
-                                 "verified = 1", (tree_size,)).fetchone()
-            if row is None:
-                raise NotFound(f"no verified checkpoint covers exactly {tree_size} leaves",
-                               "tree_size")
+            row = _verified(cursor, tree_size, "tree_size")
             if index >= tree_size:
                 raise RuleViolation(f"leaf {index} is not in the checkpoint of {tree_size} "
                                     "leaves: it was recorded later", "tree_size")
@@ -189,16 +185,8 @@ class LedgerService:
         """A proof that the checkpoint of ``new_size`` leaves extends that of ``old_size``."""
         self.catch_up()
         with self._store.reading() as cursor:
-            old = cursor.execute("SELECT * FROM ledger_checkpoints WHERE tree_size = ? AND "
-                                 "verified = 1", (old_size,)).fetchone()
-            new = _latest(cursor) if new_size is None else cursor.execute(
-                "SELECT * FROM ledger_checkpoints WHERE tree_size = ? AND verified = 1",
-                (new_size,)).fetchone()
-            if old is None:
-                raise NotFound(f"no verified checkpoint covers exactly {old_size} leaves",
-                               "from")
-            if new is None:
-                raise NotFound(f"no verified checkpoint covers exactly {new_size} leaves", "to")
+            old = _verified(cursor, old_size, "from")
+            new = _latest(cursor) if new_size is None else _verified(cursor, new_size, "to")
             if int(new["tree_size"]) < old_size:
                 raise RuleViolation("the later checkpoint must be at least as large", "to")
             path = merkle.consistency_proof(old_size, int(new["tree_size"]), subtree(cursor))
@@ -269,6 +257,15 @@ def _latest(cursor) -> dict | None:
     row = cursor.execute(f"SELECT {CHECKPOINT} FROM ledger_checkpoints WHERE verified = 1 "
                          "ORDER BY tree_size DESC LIMIT 1").fetchone()
     return None if row is None else _checkpoint(row)
+
+
+def _verified(cursor, size: int, field: str) -> dict:
+    """The verified checkpoint of exactly ``size`` leaves; NotFound naming ``field`` if none."""
+    row = cursor.execute(f"SELECT {CHECKPOINT} FROM ledger_checkpoints WHERE tree_size = ? "
+                         "AND verified = 1", (size,)).fetchone()
+    if row is None:
+        raise NotFound(f"no verified checkpoint covers exactly {size} leaves", field)
+    return _checkpoint(row)
 
 
 def _checkpoint(row: dict) -> dict:

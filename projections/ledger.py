@@ -21,7 +21,8 @@ does exactly that, so edits to already-verified rows are found too).
 from typing import ClassVar
 
 from ledger import merkle
-from ledger.journal import TABLE as JOURNAL, seal
+from ledger.journal import TABLE as JOURNAL
+from ledger.journal import seal
 from ledger.keys import VerifierKey
 from ledger.leaf import event_leaf_hash
 from ledger.notes import NoteError, open_note
@@ -63,8 +64,8 @@ class Ledger(Projection):
         self._leaves = int(state["leaves"])
         self._journal_next = int(state["journal_next"])
         self._journal_position = int(state["journal_position"])
-        self._frontier = merkle.Frontier.resume(
-            self._leaves, _stored_frontier(state["frontier"], self._leaves))
+        self._frontier = merkle.Frontier.restore(
+            self._leaves, [bytes.fromhex(h) for h in state["frontier"].split(",") if h])
         self._events, self._leaf_rows, self._node_rows, self._checkpoints = [], [], [], []
 
     def apply(self, cursor, logged) -> None:
@@ -104,10 +105,7 @@ class Ledger(Projection):
         for position, originator, version, digest in self._events:
             while True:
                 if entry is None:
-                    problems.append((position, "inserted",
-                                     f"the event at position {position} ({originator} "
-                                     f"version {version}) has no journal entry: it was not "
-                                     "written by the registry"))
+                    problems.append(_inserted(position, originator, version))
                     break
                 index = int(entry["leaf_index"])
                 if index != self._journal_next:
@@ -129,10 +127,7 @@ class Ledger(Projection):
                     entry = self._advance(entry, entries)
                     continue
                 if int(entry["position"]) > position:
-                    problems.append((position, "inserted",
-                                     f"the event at position {position} ({originator} "
-                                     f"version {version}) has no journal entry: it was not "
-                                     "written by the registry"))
+                    problems.append(_inserted(position, originator, version))
                     break
                 if (entry["originator_id"], int(entry["version"])) != (originator, version):
                     problems.append((position, "reordered",
@@ -189,6 +184,11 @@ class Ledger(Projection):
                  f"checkpoint of {data.tree_size} leaves fails: {problem}")]
 
 
+def _inserted(position: int, originator: str, version: int) -> tuple:
+    return (position, "inserted", f"the event at position {position} ({originator} version "
+            f"{version}) has no journal entry: it was not written by the registry")
+
+
 def _journal(cursor, start: int):
     """Journal entries from leaf index ``start`` on, fetched a chunk at a time."""
     while True:
@@ -218,20 +218,6 @@ def subtree(cursor):
         if row is None:
             raise LookupError(f"the ledger has no node at level {level}, index {index}")
         return bytes.fromhex(row["hash"])
-    return lookup
-
-
-def _stored_frontier(text: str, size: int):
-    """subtree() for Frontier.resume from the saved right edge of the tree."""
-    hashes = [bytes.fromhex(h) for h in text.split(",") if h]
-    nodes, offset = {}, 0
-    for level in reversed(range(size.bit_length())):
-        if size >> level & 1:
-            nodes[(level, offset >> level)] = hashes.pop(0)
-            offset += 1 << level
-
-    def lookup(level: int, index: int) -> bytes:
-        return nodes[(level, index)]
     return lookup
 
 

@@ -9,8 +9,8 @@ from eventsourcing.persistence import IntegrityError
 
 from ledger.leaf import event_leaf_hash
 from ledger.service import LedgerProblems
-from registry.identity import user_id
 from registry.cli import main
+from registry.identity import user_id
 from registry.provenance import Actor, Provenance
 
 ADMIN = Provenance(Actor("ledger.tester", "REGISTRY", "admin"), "cli")
