@@ -10,6 +10,7 @@ import getpass
 
 import click
 
+from registry.cli.bench import bench
 from registry.cli.context import CliContext
 from registry.cli.demo import demo
 from registry.cli.figures import benchmark, spc
@@ -50,3 +51,4 @@ main.add_command(spc)
 main.add_command(serve)
 main.add_command(users_group)
 main.add_command(ledger_group)
+main.add_command(bench)

@@ -1,0 +1,390 @@
+"""The benchmark's steps, registered by name; the runner runs each in its own process.
+
+A step is a function ``(ctx, result)`` that measures something and adds figures to
+``result`` (``bench.figures.StepResult``). Register one with::
+
+    from bench.steps import register
+
+    @register("pack_render", "Evidence-pack render", needs=("import", "rebuild"))
+    def pack_render(ctx, result):
+        ...  # time the renders, then result.add(label, value, unit, kind=..., floor=...)
+
+``needs`` names steps whose work this one reads (the runner adds them to a run that
+selects this step). ``pack_render`` is registered below as a placeholder: it measures
+nothing and the report says so, until the evidence-pack renderer registers its own
+function under that name (re-registering a name replaces it).
+"""
+
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from bench.data import DataSet
+from bench.figures import StepResult, percentile
+
+ADMIN_USER = "bench"
+
+
+@dataclass
+class StepContext:
+    engine: str
+    database_url: str  # the registry's store
+    floor_url: str  # PostgreSQL floor schema (unused on SQLite)
+    work: Path  # this engine's working directory (SQLite files, ledger key)
+    data: DataSet
+    samples: int = 100
+    http_seconds: float = 20.0
+    http_clients: int = 16
+    seed: int = 1
+    progress: Callable = field(default=lambda *a: None, repr=False)
+
+    def settings(self):
+        from config.settings import Settings
+        return Settings.from_env({
+            "REGISTRY_DATABASE_URL": self.database_url, "REGISTRY_HOME": str(self.work),
+            "REGISTRY_INLINE_PROJECTIONS": "off",
+            "REGISTRY_LEDGER_KEY": str(self.work / "ledger-key.json")})
+
+    def open_registry(self):
+        from config.storage import open_registry
+        return open_registry(self.settings())
+
+    @property
+    def floor_sqlite(self) -> str:
+        return str(self.work / "floor.db")
+
+    def floor_env(self) -> dict:
+        from bench.floors import floor_env
+        return floor_env(self.engine, self.floor_url, self.floor_sqlite)
+
+    def admin(self):
+        from registry.provenance import Actor, Provenance
+        return Provenance(Actor(ADMIN_USER, "REGISTRY", "admin"), "cli")
+
+
+@dataclass
+class StepSpec:
+    name: str
+    title: str
+    function: Callable | None
+    needs: tuple[str, ...] = ()
+
+    @property
+    def placeholder(self) -> bool:
+        return self.function is None
+
+
+STEPS: dict[str, StepSpec] = {}
+
+
+def register(name: str, title: str, needs: tuple[str, ...] = ()):
+    def decorator(function):
+        STEPS[name] = StepSpec(name, title, function, needs)
+        return function
+    return decorator
+
+
+def run_step(spec: StepSpec, ctx: StepContext) -> StepResult:
+    result = StepResult(spec.name, ctx.engine)
+    if spec.placeholder:
+        result.measured = False
+        result.notes.append(f"not measured: no function is registered for '{spec.name}' "
+                            "yet (see bench/steps.py)")
+        return result
+    spec.function(ctx, result)
+    return result
+
+
+def _import(app, kind: str, path: Path, admin):
+    from registry.imports import import_csv
+    from registry.imports.reader import ImportRejected
+    try:
+        return import_csv(app, kind, path.read_bytes(), path.name, admin)
+    except ImportRejected as rejected:
+        raise RuntimeError(f"{path.name} was refused: "
+                           + "; ".join(str(e) for e in rejected.errors[:5])) from None
+
+
+def rate(events: int, seconds: float) -> float:
+    return events / seconds if seconds > 0 else 0.0
+
+
+# -- import ------------------------------------------------------------------------------
+
+@register("import", "Bulk import through the application")
+def bulk_import(ctx: StepContext, result: StepResult) -> None:
+    admin = ctx.admin()
+    app = ctx.open_registry()
+    try:
+        started = time.perf_counter()
+        for kind, path in ctx.data.reference:
+            _import(app, kind, path, admin)
+        reference_seconds = time.perf_counter() - started
+        seconds, events, rows, checkpoint_seconds = 0.0, 0, 0, 0.0
+        total = ctx.data.submissions
+        for path in ctx.data.submission_files:
+            started = time.perf_counter()
+            report = _import(app, "submissions", path, admin)
+            seconds += time.perf_counter() - started
+            events += report.events
+            rows += report.rows
+            ctx.progress("import", rows, total, "rows")
+        stored = app.recorder.max_notification_id()
+    finally:
+        app.close()
+    result.add("bulk import of submission files (validate, store, journal, checkpoint)",
+               rate(events, seconds), "events/s", detail=f"{events:,} events from "
+               f"{len(ctx.data.submission_files):,} files of up to 1,000 rows in {seconds:.1f} s")
+    result.notes.append(f"reference data (organisations, indicators, contracts, milestones) "
+                        f"imported first in {reference_seconds:.1f} s; the log holds "
+                        f"{stored:,} events including one ledger checkpoint per file")
+
+
+@register("append_floor", "Raw eventsourcing append (floor for the import)", needs=("import",))
+def raw_append(ctx: StepContext, result: StepResult) -> None:
+    from bench.floors import append_floor, submission_batches
+    from registry.imports.reader import read_csv, take_header
+    indicators = next(p for k, p in ctx.data.reference if k == "indicators")
+    table = read_csv(indicators.read_bytes(), indicators.name)
+    take_header(table, ())
+    col = table.header.index
+    measures = {cells[col("code")]: cells[col("measure")] for _, cells in table.rows}
+    batches = submission_batches(ctx.data.submission_files, measures, ctx.admin().actor)
+    floor = append_floor(ctx.floor_env(), batches,
+                         lambda done: ctx.progress("append", done, ctx.data.submissions,
+                                                   "events"))
+    result.add("raw eventsourcing append, same aggregates, one save per file",
+               rate(floor["events"], floor["seconds"]), "events/s",
+               detail=f"{floor['events']:,} events in {floor['seconds']:.1f} s; mean stored "
+                      f"state {floor['mean_state_bytes']:.0f} bytes")
+
+
+@register("executemany_floor", "Raw executemany of the stored bytes", needs=("import",))
+def raw_executemany(ctx: StepContext, result: StepResult) -> None:
+    from bench.floors import executemany_floor, stored_pages
+    app = ctx.open_registry()
+    try:
+        floor = executemany_floor(ctx.engine, ctx.floor_env(), stored_pages(app.recorder),
+                                  lambda done: ctx.progress("executemany", done, None,
+                                                            "rows"))
+    finally:
+        app.close()
+    result.add("raw executemany of the registry's stored rows, 1,000 per transaction",
+               rate(floor["events"], floor["seconds"]), "events/s",
+               detail=f"{floor['events']:,} rows, {floor['bytes'] / 1e6:.1f} MB of state in "
+                      f"{floor['seconds']:.1f} s")
+
+
+# -- rebuild -----------------------------------------------------------------------------
+
+@register("rebuild", "Projection rebuild", needs=("import",))
+def rebuild(ctx: StepContext, result: StepResult) -> None:
+    from bench.floors import read_floor
+    app = ctx.open_registry()
+    try:
+        runner = app.read_side
+        floor = read_floor(app.recorder, runner.page)
+        floor_rate = rate(floor["events"], floor["seconds"])
+        events = floor["events"]
+        total_seconds = 0.0
+        for name in runner.projections:
+            if name == "ledger":
+                continue  # rebuilt by the ledger step, as `registry ledger verify` does
+            started = time.perf_counter()
+            runner.rebuild(name, lambda n, done, total: ctx.progress(f"rebuild {n}", done,
+                                                                     total, "events"))
+            seconds = time.perf_counter() - started
+            total_seconds += seconds
+            result.add(f"rebuild '{name}'", rate(events, seconds), "events/s",
+                       floor_label="raw notification read", floor=floor_rate,
+                       target="ratio >= 0.5", detail=f"{events:,} events in {seconds:.1f} s")
+    finally:
+        app.close()
+    result.add("rebuild of every read model but the ledger, one after another",
+               rate(events, total_seconds), "events/s", floor_label="raw notification read",
+               floor=floor_rate, detail=f"{total_seconds:.1f} s")
+    result.notes.append(f"raw read: {events:,} notifications in {floor['seconds']:.2f} s "
+                        f"(pages of {runner.page}, as the projection runner reads them)")
+
+
+# -- queries -----------------------------------------------------------------------------
+
+def _timed(function, *args, **kwargs) -> float:
+    started = time.perf_counter()
+    function(*args, **kwargs)
+    return (time.perf_counter() - started) * 1000
+
+
+def _latencies(result, label: str, cold: list[float], warm: list[float], floor: list[float],
+               target_ms: float | None, floor_label: str) -> None:
+    floor_p = {q: percentile(floor, q) for q in (50, 95, 99)} if floor else {}
+    for temperature, samples in (("cold", cold), ("warm", warm)):
+        if not samples:
+            continue
+        for q in (50, 95, 99):
+            target = f"value <= {target_ms:g}" if target_ms and q == 95 else None
+            result.add(f"{label}, {temperature}, p{q}", percentile(samples, q), "ms",
+                       kind="latency", floor_label=floor_label if floor_p else None,
+                       floor=floor_p.get(q), target=target,
+                       detail=f"{len(samples)} samples")
+
+
+@register("queries", "Query latency through the API's functions", needs=("import", "rebuild"))
+def queries(ctx: StepContext, result: StepResult) -> None:
+    from projections.benchmarks import benchmark
+    from projections.histories import history
+    from projections.spc_charts import spc_chart
+    from projections.store import ReadStore
+    from projections.timestamps import parse_stamp
+    rng = random.Random(ctx.seed)
+    app = ctx.open_registry()
+    try:
+        store = app.read_side.store
+        cells = [tuple(r.values()) for r in store.query(
+            "SELECT DISTINCT indicator, service_line, period FROM benchmark_groups "
+            "ORDER BY indicator, service_line, period")]
+        series = [tuple(r.values()) for r in store.query(
+            "SELECT provider, indicator, service_line FROM spc_charts "
+            "ORDER BY provider, indicator, service_line")]
+        providers = sorted({s[0] for s in series})
+        count = store.query("SELECT COUNT(*) AS n FROM bench_submissions")[0]["n"]
+        middle = store.query("SELECT recorded_at FROM bench_submissions ORDER BY position "
+                             "LIMIT 1 OFFSET ?", (count // 2,))[0]["recorded_at"]
+        as_of = parse_stamp(middle)
+        n = ctx.samples
+        picks = {"cells": [rng.choice(cells) for _ in range(n)],
+                 "series": [rng.choice(series) for _ in range(n)],
+                 "providers": [rng.choice(providers) for _ in range(n)]}
+
+        def live_benchmark(s, key):
+            benchmark(s, key[0], key[2], key[1], "all")
+
+        def asof_benchmark(s, key):
+            benchmark(s, key[0], key[2], key[1], "all", as_of=as_of)
+
+        def live_spc(s, key):
+            spc_chart(s, *key)
+
+        def asof_spc(s, key):
+            spc_chart(s, *key, as_of=as_of)
+
+        def live_history(s, key):
+            history(s, key)
+
+        def asof_history(s, key):
+            history(s, key, as_of)
+
+        def raw(statement):
+            def fetch(s, key):
+                with s.reading() as cursor:
+                    cursor.execute(statement, key).fetchall()
+            return fetch
+
+        raw_cell = raw("SELECT * FROM benchmark_providers WHERE indicator = ? AND "
+                       "service_line = ? AND period = ? AND peer_group = 'all'")
+        raw_facts = raw("SELECT * FROM bench_submissions WHERE indicator = ? AND "
+                        "service_line = ? AND period = ?")
+        raw_points = raw("SELECT * FROM spc_points WHERE provider = ? AND indicator = ? AND "
+                         "service_line = ?")
+        raw_spc_facts = raw("SELECT * FROM spcf_submissions WHERE provider = ? AND "
+                            "indicator = ? AND service_line = ?")
+        raw_history = raw("SELECT position, record FROM history_events "
+                          "WHERE organisation = ?")
+        plan = (
+            ("benchmark query", live_benchmark, "cells", raw_cell,
+             "raw SELECT of the cell's stored rows", 20),
+            ("as-of benchmark query", asof_benchmark, "cells", raw_facts,
+             "raw SELECT of the cell's fact rows", 200),
+            ("SPC query", live_spc, "series", raw_points,
+             "raw SELECT of the chart's stored points", None),
+            ("as-of SPC query", asof_spc, "series", raw_spc_facts,
+             "raw SELECT of the series' fact rows", None),
+            ("history query", live_history, "providers", raw_history,
+             "raw SELECT of the organisation's history rows", None),
+            ("as-of history query", asof_history, "providers", raw_history,
+             "raw SELECT of the organisation's history rows", None),
+        )
+        for label, function, keys, floor_fn, floor_label, target in plan:
+            wrap = (lambda k: (k,)) if keys == "providers" else (lambda k: k)
+            cold, warm, floor = [], [], []
+            for i, key in enumerate(picks[keys]):
+                fresh = ReadStore(app)  # a new connection: nothing of this query cached
+                try:
+                    fresh.query("SELECT 1 AS one")
+                    cold.append(_timed(function, fresh, key))
+                finally:
+                    fresh.close()
+                function(store, key)
+                warm.append(_timed(function, store, key))
+                floor_fn(store, wrap(key))
+                floor.append(_timed(floor_fn, store, wrap(key)))
+                ctx.progress(label, i + 1, n, "queries")
+            _latencies(result, label, cold, warm, floor, target, floor_label)
+    finally:
+        app.close()
+    result.notes.append(
+        f"{n} keys drawn (seeded) from {len(cells):,} cells, {len(series):,} SPC series and "
+        f"{len(providers):,} providers; as-of time {middle} (half-way through the log). "
+        "Cold: the first query on a new connection (SQLite's page cache empty; the OS "
+        "cache and PostgreSQL's shared buffers are not flushed). Warm: the same query "
+        "again on a connection that has just run it. Floor: the raw SELECT, warm.")
+
+
+# -- ledger ------------------------------------------------------------------------------
+
+@register("ledger", "Ledger verification", needs=("import",))
+def ledger(ctx: StepContext, result: StepResult) -> None:
+    from bench.floors import sha256_floor
+    app = ctx.open_registry()
+    try:
+        floor = sha256_floor(app.recorder)
+        started = time.perf_counter()
+        report = app.ledger.verify(
+            full=True, progress=lambda n, done, total: ctx.progress("ledger verify", done,
+                                                                    total, "events"))
+        seconds = time.perf_counter() - started
+    finally:
+        app.close()
+    if not report["ok"]:
+        result.notes.append(f"the ledger reported problems: {report['problems'][:3]}")
+    size = report["tree_size"]
+    result.add("ledger verify --full (recompute the tree, compare with the journal, "
+               "check every checkpoint)", rate(size, seconds), "events/s",
+               floor_label="raw SHA-256 of the same leaf bytes",
+               floor=rate(floor["events"], floor["seconds"]), target="ratio >= 0.5",
+               detail=f"{size:,} leaves in {seconds:.1f} s; {report['checkpoints']:,} "
+                      f"checkpoints; floor {floor['bytes'] / 1e6:.1f} MB hashed in "
+                      f"{floor['seconds']:.2f} s")
+
+
+# -- HTTP --------------------------------------------------------------------------------
+
+@register("http", "Benchmark API under gunicorn", needs=("import", "rebuild"))
+def http(ctx: StepContext, result: StepResult) -> None:
+    from bench.http import measure_api
+    measure_api(ctx, result)
+
+
+# -- evidence packs (to be filled by the packs work) -------------------------------------
+
+STEPS["pack_render"] = StepSpec("pack_render", "Evidence-pack render", None,
+                                needs=("import", "rebuild"))
+
+ORDER = ("import", "append_floor", "executemany_floor", "rebuild", "queries", "ledger",
+         "http", "pack_render")
+
+
+def ordered(selected) -> list[str]:
+    """The selected steps and those they need, in run order (registered extras last)."""
+    wanted, stack = set(), list(selected)
+    while stack:
+        name = stack.pop()
+        if name not in STEPS:
+            raise KeyError(f"no step named '{name}' (one of {', '.join(STEPS)})")
+        if name not in wanted:
+            wanted.add(name)
+            stack.extend(STEPS[name].needs)
+    names = [n for n in ORDER if n in wanted]
+    return names + sorted(wanted - set(names))
