@@ -82,6 +82,7 @@ class Settings:
         env["LEDGER_KEY"] = str(self.ledger_key or self.home / DEFAULT_KEY_FILE)
         env["LEDGER_NAME"] = self.ledger_name
         env["SUBMISSION_GRACE_DAYS"] = str(self.submission_grace_days)
+        env["INLINE_PROJECTIONS"] = "on" if self.inline_projections else "off"
         return env
 
 

@@ -77,7 +77,7 @@ class Runner:
     def ensure_tables(self) -> None:
         if self._created:
             return
-        with self.store.transaction() as cursor:
+        with self.store.creating() as cursor:
             cursor.execute(POSITIONS)
             for projection in self.projections.values():
                 projection.create(cursor)

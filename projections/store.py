@@ -5,6 +5,7 @@ write its rows and its tracking position in one transaction. SQL is written with
 ``?`` placeholders and portable types; the cursor adapts it to psycopg.
 """
 
+import hashlib
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -78,18 +79,24 @@ class ReadStore:
         self._all: list = []
         self._lock = threading.Lock()
 
+    def connect(self):
+        """A new connection of this store's kind (autocommit, rows as dicts), which the
+        caller closes; the store's own are one per thread and live as long as it."""
+        if self.engine == "postgres":
+            conn = psycopg.connect(**self._connect_args, autocommit=True,
+                                   row_factory=psycopg.rows.dict_row)
+            conn.execute("SET lock_timeout = '10s'")
+        else:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None,
+                                   check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA synchronous=FULL")
+        return conn
+
     def _connection(self):
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            if self.engine == "postgres":
-                conn = psycopg.connect(**self._connect_args, autocommit=True,
-                                       row_factory=psycopg.rows.dict_row)
-                conn.execute("SET lock_timeout = '10s'")
-            else:
-                conn = sqlite3.connect(self.path, timeout=30, isolation_level=None,
-                                       check_same_thread=False)
-                conn.row_factory = sqlite3.Row
-                conn.execute("PRAGMA synchronous=FULL")
+            conn = self.connect()
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)
@@ -113,6 +120,18 @@ class ReadStore:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+    @contextmanager
+    def creating(self):
+        """A write transaction for CREATE TABLE/INDEX IF NOT EXISTS. On PostgreSQL two
+        processes creating the same table at once collide on the catalogue (a duplicate
+        key on pg_type) although each says IF NOT EXISTS; a transaction-scoped advisory
+        lock per schema makes them take turns."""
+        with self.transaction() as cursor:
+            if self.engine == "postgres":
+                cursor.execute("SELECT pg_advisory_xact_lock(?)",
+                               (lock_key(f"registry.ddl:{self.schema}"),))
+            yield cursor
 
     def query(self, statement: str, params=()) -> list[dict]:
         with self.reading() as cursor:
@@ -151,6 +170,12 @@ class ReadStore:
                 conn.close()
             self._all.clear()
         self._local = threading.local()
+
+
+def lock_key(name: str) -> int:
+    """A PostgreSQL advisory lock key (a signed 64-bit integer) for a name."""
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big",
+                          signed=True)
 
 
 class Waker:

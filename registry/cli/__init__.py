@@ -18,6 +18,7 @@ from registry.cli.history import history
 from registry.cli.imports import import_group
 from registry.cli.ledger import ledger_group
 from registry.cli.projections import projections_group
+from registry.cli.scheduler import scheduler_group
 from registry.cli.serve import serve
 from registry.cli.summary import summary
 from registry.cli.users import users_group
@@ -51,4 +52,5 @@ main.add_command(spc)
 main.add_command(serve)
 main.add_command(users_group)
 main.add_command(ledger_group)
+main.add_command(scheduler_group)
 main.add_command(bench)

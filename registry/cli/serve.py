@@ -1,5 +1,7 @@
 """``registry serve``: the web application and API on one address."""
 
+import os
+
 import click
 
 from registry.cli.context import handle_errors
@@ -11,14 +13,40 @@ from registry.cli.context import handle_errors
               help="Port to listen on.")
 @click.option("--debug", is_flag=True, help="Reload on code changes and show debug pages "
                                              "(never in production).")
+@click.option("--with-scheduler", is_flag=True,
+              help="Also run the scheduled jobs in this process (as `registry scheduler`).")
 @handle_errors
-def serve(host, port, debug):
+def serve(host, port, debug, with_scheduler):
     """Serve the web pages and the JSON API (development server).
 
     In production run it under gunicorn instead, e.g.
-    gunicorn -w 2 -b 127.0.0.1:8000 'web.wsgi:app'
+    gunicorn -w 2 -b 127.0.0.1:8000 'web.wsgi:app', with one `registry scheduler`
+    process beside it.
     """
     from web import create_app
     app = create_app()
+    scheduler = _scheduler(app.extensions["registry"]) if with_scheduler and \
+        _serving_process(debug) else None
     click.echo(f"Serving the registry at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
-    app.run(host=host, port=port, debug=debug, use_reloader=debug)
+    try:
+        app.run(host=host, port=port, debug=debug, use_reloader=debug)
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
+
+
+def _serving_process(debug: bool) -> bool:
+    """Under the reloader (--debug) this command runs twice: a parent that only watches
+    the files, and a child (WERKZEUG_RUN_MAIN=true) that serves. The scheduler belongs
+    to the child alone, or every job would run twice as often as scheduled."""
+    return not debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true"
+
+
+def _scheduler(registry):
+    from registry.cli.scheduler import log_to_stderr
+    from scheduling.service import Scheduler
+    log_to_stderr()
+    scheduler = Scheduler(registry)
+    scheduler.start()
+    click.echo("Running the scheduled jobs in this process", err=True)
+    return scheduler
