@@ -11,6 +11,7 @@ from charts.caterpillar import caterpillar_chart
 from charts.funnel import funnel_plot
 from charts.icons import assurance_icon, variation_icon
 from charts.spc import spc_chart_svg
+from charts.timeline import milestone_timeline
 
-__all__ = ["assurance_icon", "caterpillar_chart", "funnel_plot", "spc_chart_svg",
-           "variation_icon"]
+__all__ = ["assurance_icon", "caterpillar_chart", "funnel_plot", "milestone_timeline",
+           "spc_chart_svg", "variation_icon"]

@@ -8,6 +8,7 @@ verifier key alone.
 """
 
 import base64
+import functools
 import logging
 from datetime import datetime, timezone
 
@@ -180,6 +181,58 @@ class LedgerService:
                 "that covers it: take a checkpoint ('registry ledger checkpoint') or wait "
                 "for the next scheduled one", "position")
         return row
+
+    def covering_checkpoint(self, positions: list[int]) -> dict | None:
+        """The earliest verified checkpoint whose tree holds every event at ``positions``.
+
+        The earliest, so that evidence anchored today is anchored to the same signed
+        tree when it is rebuilt later for the same moment. None if none covers them yet.
+        """
+        self.catch_up()
+        with self._store.reading() as cursor:
+            last = max(self._leaf_indexes(cursor, positions).values(), default=-1)
+            row = cursor.execute(f"SELECT {CHECKPOINT} FROM ledger_checkpoints WHERE "
+                                 "verified = 1 AND tree_size > ? ORDER BY tree_size LIMIT 1",
+                                 (last,)).fetchone()
+        return None if row is None else _public(_checkpoint(row))
+
+    def inclusion_paths(self, positions: list[int], tree_size: int) -> dict[int, dict]:
+        """Per position: leaf index, leaf hash, leaf data (base64) and the audit path in the
+        verified checkpoint of ``tree_size`` leaves. Nodes shared by many paths are read once."""
+        self.catch_up()
+        with self._store.reading() as cursor:
+            _verified(cursor, tree_size, "tree_size")
+            indexes = self._leaf_indexes(cursor, positions)
+            lookup = functools.lru_cache(maxsize=None)(subtree(cursor))
+            paths = {}
+            for position in positions:
+                index = indexes[position]
+                if index >= tree_size:
+                    raise RuleViolation(f"the event at position {position} was recorded after "
+                                        f"the checkpoint of {tree_size} leaves", "tree_size")
+                paths[position] = {"leaf_index": index, "leaf_hash": lookup(0, index).hex(),
+                                   "proof": [node.hex() for node in
+                                             merkle.inclusion_proof(index, tree_size, lookup)]}
+        for position in positions:
+            stored = self.app.recorder.select_notifications(start=position, limit=1)[0]
+            paths[position]["leaf_data"] = base64.b64encode(leaf_data(
+                position, stored.originator_id, stored.originator_version, stored.topic,
+                stored.state)).decode()
+        return paths
+
+    @staticmethod
+    def _leaf_indexes(cursor, positions: list[int]) -> dict[int, int]:
+        found = {}
+        for start in range(0, len(positions), 500):
+            chunk = [int(p) for p in positions[start:start + 500]]
+            rows = cursor.execute("SELECT position, leaf_index FROM ledger_leaves WHERE position "
+                                  f"IN ({', '.join('?' * len(chunk))})", chunk).fetchall()
+            found.update((int(r["position"]), int(r["leaf_index"])) for r in rows)
+        missing = sorted(set(int(p) for p in positions) - set(found))
+        if missing:
+            raise NotFound(f"no event the ledger holds is stored at position {missing[0]}",
+                           "position")
+        return found
 
     def consistency_proof(self, old_size: int, new_size: int | None = None) -> dict:
         """A proof that the checkpoint of ``new_size`` leaves extends that of ``old_size``."""

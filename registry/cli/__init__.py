@@ -17,6 +17,7 @@ from registry.cli.figures import benchmark, spc
 from registry.cli.history import history
 from registry.cli.imports import import_group
 from registry.cli.ledger import ledger_group
+from registry.cli.packs import pack_group
 from registry.cli.projections import projections_group
 from registry.cli.scheduler import scheduler_group
 from registry.cli.serve import serve
@@ -52,5 +53,6 @@ main.add_command(spc)
 main.add_command(serve)
 main.add_command(users_group)
 main.add_command(ledger_group)
+main.add_command(pack_group)
 main.add_command(scheduler_group)
 main.add_command(bench)
