@@ -75,6 +75,17 @@ class JournalledSQLiteRecorder(SQLiteApplicationRecorder):
             c.execute(f"SELECT COUNT(*) FROM {TABLE}")
             return c.fetchone()[0]
 
+    def existing_originators(self, ids) -> set[UUID]:
+        """Which of ``ids`` have stored events: one query per 500 ids, not one each."""
+        ids, found = list(ids), set()
+        with self.datastore.transaction(commit=False) as c:
+            for start in range(0, len(ids), 500):
+                chunk = [i.hex for i in ids[start:start + 500]]
+                c.execute(f"SELECT DISTINCT originator_id FROM {self.events_table_name} "
+                          f"WHERE originator_id IN ({', '.join('?' * len(chunk))})", chunk)
+                found.update(UUID(row[0]) for row in c.fetchall())
+        return found
+
 
 class JournalledPostgresRecorder(PostgresApplicationRecorder):
     mac_key: bytes = b""
@@ -90,6 +101,9 @@ class JournalledPostgresRecorder(PostgresApplicationRecorder):
         self._insert_journal = SQL(f"INSERT INTO {{}} ({COLUMNS}) "
                                    "VALUES (%s, %s, %s, %s, %s, %s)").format(table)
         self._count = SQL("SELECT COUNT(*) AS n FROM {}").format(table)
+        self._existing = SQL("SELECT DISTINCT originator_id FROM {}.{} "
+                             "WHERE originator_id = ANY(%s)").format(
+            Identifier(self.datastore.schema), Identifier(self.events_table_name))
 
     def _fetch_ids_after_insert_events(self, curs, stored_events, **kwargs):
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
@@ -104,6 +118,15 @@ class JournalledPostgresRecorder(PostgresApplicationRecorder):
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(self._count)
             return curs.fetchone()["n"]
+
+    def existing_originators(self, ids) -> set[UUID]:
+        """Which of ``ids`` have stored events, in one query."""
+        ids = list(ids)
+        if not ids:
+            return set()
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._existing, (ids,))
+            return {UUID(str(row["originator_id"])) for row in curs.fetchall()}
 
 
 class _KeyedFactory:

@@ -8,6 +8,7 @@ periods of one frequency sort chronologically.
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, timedelta
 
 _MONTHLY = re.compile(r"^([0-9]{4})-([0-9]{2})$")
@@ -42,8 +43,12 @@ class Period:
         return self.label
 
 
+@lru_cache(maxsize=4096)
 def parse_period(label: str) -> Period:
-    """Read a period label, raising PeriodError with a hint on the accepted forms."""
+    """Read a period label, raising PeriodError with a hint on the accepted forms.
+
+    Periods are immutable, so the few thousand labels a registry holds are parsed once
+    (projections and imports parse one per event)."""
     text = (label or "").strip()
     year_of = re.match(r"^[0-9]{4}", text)
     if year_of and int(year_of[0]) not in YEARS:

@@ -63,6 +63,8 @@ def import_csv(app, kind: str, data: bytes, filename: str, provenance: Provenanc
     if hasattr(module, "order"):
         records = module.order(records)
     with app.changes() as changes:
+        if hasattr(module, "prefetch"):
+            module.prefetch(changes, records)
         for done, (number, record) in enumerate(records, start=1):
             try:
                 outcomes[module.apply(app, changes, record, provenance.at_row(number),

@@ -27,6 +27,19 @@ class Changes:
                 self.aggregates[aggregate_id] = None
         return self.aggregates[aggregate_id]
 
+    def prefetch_absent(self, ids) -> None:
+        """Learn in one query which of ``ids`` have never been stored, so that ``get`` need
+        not ask the store for each (a bulk import creates thousands of new aggregates).
+        Ids found stored are still loaded lazily by ``get``."""
+        lookup = getattr(self.app.recorder, "existing_originators", None)
+        wanted = [i for i in dict.fromkeys(ids) if i not in self.aggregates]
+        if lookup is None or not wanted:
+            return
+        stored = lookup(wanted)
+        for aggregate_id in wanted:
+            if aggregate_id not in stored:
+                self.aggregates[aggregate_id] = None
+
     def add(self, aggregate) -> None:
         self.aggregates[aggregate.id] = aggregate
 
