@@ -1,11 +1,14 @@
 """Opening the registry on the configured storage engine."""
 
+from contextlib import contextmanager
+
 import psycopg
 
 from config.settings import Settings
 from ledger.service import LedgerService
 from projections import open_runner
 from projections.engine import ProjectionFailed
+from projections.store import lock_key
 from registry.application import Registry
 
 
@@ -19,8 +22,11 @@ def open_registry(settings: Settings | None = None) -> Registry:
     settings = settings or Settings.from_env()
     env = settings.eventsourcing_env()
     if settings.engine == "postgres":
-        ensure_schema(env)
-    app = Registry(env=env)
+        with creating_tables(env):
+            ensure_schema(env)
+            app = Registry(env=env)
+    else:
+        app = Registry(env=env)
     app.read_side = open_runner(app)
     app.ledger = LedgerService(app, app.factory.ledger_key)
     app.close_hooks.append(app.read_side.store.close)
@@ -34,6 +40,21 @@ def _catch_up_quietly(runner) -> None:
         runner.catch_up()
     except ProjectionFailed:
         pass  # logged, and recorded for `registry projections status`
+
+
+@contextmanager
+def creating_tables(env: dict[str, str]):
+    """Processes opening the registry at the same moment (web workers, a scheduler) take
+    turns: the library creates its tables and functions on every start, and two doing so
+    at once on PostgreSQL fail ('tuple concurrently updated'). The read side's tables
+    take the same lock (``ReadStore.creating``)."""
+    with psycopg.connect(**connection_kwargs(env), autocommit=True) as conn:
+        key = lock_key(f"registry.ddl:{env['POSTGRES_SCHEMA']}")
+        conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
 
 
 def ensure_schema(env: dict[str, str]) -> None:

@@ -133,7 +133,7 @@ class Runner:
             raise
 
     def _commit(self, projection: Projection, position: int, events: list) -> None:
-        with self.store.transaction() as cursor:
+        with self.store.applying() as cursor:
             lock = " FOR UPDATE" if cursor.engine == "postgres" else ""
             current = cursor.execute("SELECT position FROM projection_positions WHERE name = ?"
                                      + lock, (projection.name,)).fetchone()
@@ -165,7 +165,7 @@ class Runner:
         """Drop the read models and replay the whole log into them."""
         self.ensure_tables()
         for projection in self.selected(name):
-            with self.store.transaction() as cursor:
+            with self.store.creating() as cursor:
                 projection.drop(cursor)
                 projection.create(cursor)
                 cursor.execute("UPDATE projection_positions SET position = 0, error = NULL, "

@@ -123,15 +123,29 @@ class ReadStore:
 
     @contextmanager
     def creating(self):
-        """A write transaction for CREATE TABLE/INDEX IF NOT EXISTS. On PostgreSQL two
-        processes creating the same table at once collide on the catalogue (a duplicate
-        key on pg_type) although each says IF NOT EXISTS; a transaction-scoped advisory
-        lock per schema makes them take turns."""
+        """A write transaction for CREATE/DROP TABLE/INDEX. On PostgreSQL two processes
+        creating the same table at once collide on the catalogue (a duplicate key on
+        pg_type) although each says IF NOT EXISTS, and CREATE INDEX IF NOT EXISTS locks
+        its table even when the index exists, which deadlocks against a projection
+        writing to two tables in the other order. So DDL takes a transaction-scoped
+        advisory lock per schema exclusively, and projection pages (``applying``) take
+        it shared, before any table lock: they take turns, in one order."""
         with self.transaction() as cursor:
             if self.engine == "postgres":
-                cursor.execute("SELECT pg_advisory_xact_lock(?)",
-                               (lock_key(f"registry.ddl:{self.schema}"),))
+                cursor.execute("SELECT pg_advisory_xact_lock(?)", (self._ddl_key,))
             yield cursor
+
+    @contextmanager
+    def applying(self):
+        """A write transaction for a page of a projection: never beside DDL (``creating``)."""
+        with self.transaction() as cursor:
+            if self.engine == "postgres":
+                cursor.execute("SELECT pg_advisory_xact_lock_shared(?)", (self._ddl_key,))
+            yield cursor
+
+    @property
+    def _ddl_key(self) -> int:
+        return lock_key(f"registry.ddl:{self.schema}")
 
     def query(self, statement: str, params=()) -> list[dict]:
         with self.reading() as cursor:

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from registry.provenance import Actor, Provenance
 from scheduling.runs import Runs
+from scheduling.service import ensure_tables
 from tests.builders import commissioner_of, provider_of, seed, wic
 from tests.registry.jobs.conftest import award_walk_in
 
@@ -33,7 +33,6 @@ def scenario(app):
 
 def runs_of(app, job=None, outcome=None) -> list[dict]:
     """Runs recorded, oldest first."""
+    ensure_tables(app.read_side.store)
     return list(reversed(Runs(app.read_side.store).recent(job, outcome, limit=10_000)))
 
-
-SYSTEM_ADMIN = Provenance(Actor("admin.user", "REGISTRY", "admin"), "cli")
