@@ -92,8 +92,10 @@ class Benchmarks(Projection):
                 [[row[c] for c in PROVIDER_COLUMNS] for row in rows])
 
 
-def compute_cell(cursor, indicator: str, service_line: str, period: str, known_at: str):
-    """(group row, provider rows) for every peer group of one cell, from the facts."""
+def compute_cell(cursor, indicator: str, service_line: str, period: str, known_at: str,
+                 only: str | None = None):
+    """(group row, provider rows) for every peer group of one cell (or ``only`` that one),
+    from the facts."""
     definition = FACTS.definition_at(cursor, indicator, known_at)
     facts = FACTS.submissions_at(cursor, "s.indicator = ? AND s.service_line = ? AND "
                                  "s.period = ?", (indicator, service_line, period), known_at)
@@ -108,7 +110,7 @@ def compute_cell(cursor, indicator: str, service_line: str, period: str, known_a
                 groups.setdefault(key, []).append(fact)
     cell = {"indicator": indicator, "service_line": service_line, "period": period}
     return [compute_group(cell, name, members, definition, orgs)
-            for name, members in sorted(groups.items())]
+            for name, members in sorted(groups.items()) if only in (None, name)]
 
 
 def compute_group(cell: dict, peer_group: str, facts: list[dict], definition: dict, orgs):
@@ -189,7 +191,7 @@ def benchmark(store, indicator: str, period: str, service_line: str | None = Non
                 (indicator, service_line, period, peer_group)).fetchall()
         else:
             computed = dict((g["peer_group"], (g, r)) for g, r in compute_cell(
-                cursor, indicator, service_line, period, stamp(as_of)))
+                cursor, indicator, service_line, period, stamp(as_of), only=peer_group))
             group, rows = computed.get(peer_group, (None, []))
             rows = sorted(rows, key=lambda r: (r["rank"], r["provider"]))
     return _as_document(indicator, period, service_line, peer_group, definition, group, rows)
