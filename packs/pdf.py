@@ -9,6 +9,7 @@ shows.
 
 import io
 import json
+import warnings
 from importlib import resources
 
 import weasyprint
@@ -50,8 +51,11 @@ def render_pdf(document: dict) -> bytes:
         string=dumps(document), name=ATTACHMENT, relationship="Data",
         description=f"{document['title']}: figures and events with ledger proofs "
                     f"({document['format']})")
-    return weasyprint.HTML(string=render_html(document)).write_pdf(
-        pdf_variant=PDF_VARIANT, attachments=[attachment])
+    html = weasyprint.HTML(string=render_html(document))
+    with warnings.catch_warnings():
+        # WeasyPrint opens its sRGB profile for PDF/A without closing it (ResourceWarning)
+        warnings.filterwarnings("ignore", category=ResourceWarning, message=".*sRGB2014")
+        return html.write_pdf(pdf_variant=PDF_VARIANT, attachments=[attachment])
 
 
 def read_document(pdf: bytes) -> dict:
