@@ -4,11 +4,13 @@ replaced by another that carries on."""
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from datetime import datetime
 from pathlib import Path
+from urllib.request import urlopen
 
 import pytest
 
@@ -141,3 +143,27 @@ def _kill_mid_run(app, process, tries: int = 500) -> dict | None:
     process.kill()
     process.wait()
     return None
+
+
+def test_serve_with_scheduler_runs_the_jobs_beside_the_web_server(scenario, environment,
+                                                                   tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = (tmp_path / "serve.log").open("w+")
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from registry.cli import main; main()", "serve", "--port",
+         str(port), "--with-scheduler"], cwd=ROOT, env=environment, stdout=log,
+        stderr=subprocess.STDOUT)
+    try:
+        wait_for(lambda: min(ok_runs(scenario, server.pid).values()) >= 1,
+                 "a good run of every job in the web server's process", (server,))
+        with urlopen(f"http://127.0.0.1:{port}/health", timeout=10) as response:
+            assert response.status == 200
+        assert stop(server) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+        log.close()
+    assert len(raised_per_notice(scenario)) == EXPECTED_NOTICES

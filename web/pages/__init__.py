@@ -18,6 +18,7 @@ def register_pages(app) -> None:
         indicators,
         pipeline,
         providers,
+        scheduler,
         submissions,
         users,
     )

@@ -9,6 +9,7 @@ signed-in user and the reason given.
 from flask import g, render_template, request, url_for
 
 from projections.contracts import contract_row, contracts_register
+from projections.notices import open_notices
 from registry.errors import InvalidInput
 from registry.vocabulary import PROCUREMENT_ROUTES, RENEWAL_DECISIONS, SERVICE_LINES
 from web.context import as_of_day, not_found, registry, store
@@ -79,9 +80,20 @@ def _register() -> list[dict]:
         expiring_within_days=int(window) if window else None, today=as_of_day())
 
 
+def _expiry_notices() -> dict[str, list[dict]]:
+    """The scheduler's open contract-expiry notices by contract, longest lead time first."""
+    by_contract: dict[str, list[dict]] = {}
+    for notice in open_notices(store(), kind="contract_expiry", as_of=g.as_of):
+        by_contract.setdefault(notice["contract"], []).append(notice)
+    for notices in by_contract.values():
+        notices.sort(key=lambda n: -int(n["months_before"]))
+    return by_contract
+
+
 def _render_register(rows: list[dict], errors=None, form=None):
     return render_template(
-        "contracts.html", contracts=rows, window=request.args.get("expiring", ""),
+        "contracts.html", contracts=rows, notices=_expiry_notices(),
+        window=request.args.get("expiring", ""),
         windows=WINDOWS, total=sum(float(r["annual_value"] or 0) for r in rows
                                    if r["status"] == "live"),
         can_award=may("manage_contracts"), errors=errors or {}, form=form or {},

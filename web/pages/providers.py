@@ -13,6 +13,7 @@ from projections import catalogue
 from projections.audit import audit_events
 from projections.contracts import contracts_register
 from projections.histories import lineage
+from projections.notices import open_notices
 from projections.pipeline import pipeline_row
 from projections.spc_charts import spc_chart
 from registry.vocabulary import PROVIDER_KINDS
@@ -22,6 +23,8 @@ from web.downloads import csv_response, wants_csv
 from web.pages import bp
 
 TIMELINE = 30
+NOTICES = 50
+PROVIDER_NOTICES = ("overdue_submission", "milestone_slipped")
 
 
 @bp.get("/providers")
@@ -49,8 +52,17 @@ def provider(code):
         domain=domain, spc=_spc_cards(code, [p for p in position if p["domain"] == domain]),
         contracts=contracts_register(store(), g.as_of, provider=code, today=today),
         application=pipeline_row(store(), code, g.as_of, today=today),
+        notices=_notices(code), notices_shown=NOTICES,
         timeline=audit_events(store(), organisation=lineage(store(), code, g.as_of),
                               as_of=g.as_of, limit=TIMELINE)["items"])
+
+
+def _notices(code: str) -> list[dict]:
+    """The provider's open overdue-submission and FT milestone-slippage notices, latest
+    due first."""
+    return [n for n in open_notices(store(), organisation=code, as_of=g.as_of,
+                                    newest_first=True)
+            if n["kind"] in PROVIDER_NOTICES and n["provider"] == code]
 
 
 def _spc_cards(code: str, rows: list[dict]) -> list[dict]:
