@@ -264,6 +264,19 @@ def save_json(run_: Run, path: Path) -> None:
     path.write_text(json.dumps({
         "command": run_.options.command, "started": run_.started, "seconds": run_.seconds,
         "machine": run_.machine, "versions": run_.versions, "dataset": run_.dataset,
-        "scale": run_.options.scale.__dict__,
+        "scale": run_.options.scale.__dict__, "load_after": run_.load_after,
+        "engines": run_.options.engines, "steps": run_.steps,
         "results": {e: [r.as_dict() for r in rs] for e, rs in run_.results.items()}},
         indent=1))
+
+
+def load_json(path: Path) -> Run:
+    """A run saved by ``save_json``, to write its report again."""
+    data = json.loads(path.read_text())
+    options = Options(engines=data.get("engines") or list(data["results"]),
+                      scale=Scale(**data["scale"]), command=data["command"])
+    return Run(options, started=data["started"], seconds=data["seconds"],
+               machine=data["machine"], versions=data["versions"], dataset=data["dataset"],
+               steps=data.get("steps", []), load_after=data.get("load_after", ""),
+               results={e: [StepResult.from_dict(r) for r in rs]
+                        for e, rs in data["results"].items()})
