@@ -16,6 +16,7 @@ def register_pages(app) -> None:
         contracts,
         dashboard,
         indicators,
+        packs,
         pipeline,
         providers,
         scheduler,
