@@ -50,7 +50,7 @@ def test_tiny_benchmark_reports_every_step_with_positive_figures(engine_args, tm
         assert heading in text
     for name in STEPS:
         assert f"(`{name}`)" in text, name
-    assert "not measured: no function is registered for 'pack_render'" in text
+    assert "not measured" not in text
     assert "failed" not in text
     engine = "SQLite" if "sqlite" in engine_args else "PostgreSQL"
     section = text.split(f"### {engine}\n", 1)[1]
@@ -68,6 +68,7 @@ def test_tiny_benchmark_reports_every_step_with_positive_figures(engine_args, tm
     for label in ("bulk import", "raw eventsourcing append", "raw executemany",
                   "rebuild 'benchmarks'", "benchmark query, cold, p95",
                   "as-of benchmark query, warm, p95", "SPC query", "history query",
-                  "ledger verify", "benchmark API throughput", "benchmark API latency p95"):
+                  "ledger verify", "benchmark API throughput", "benchmark API latency p95",
+                  "FT pack, gather and render with every chart drawn (cold)"):
         assert label in section, label
     assert re.search(r"peak RSS [\d,]+ MB", section)
