@@ -67,11 +67,11 @@ def ft_view(doc: dict) -> dict:
             "description": f"FT application evidence for {code} as known at {doc['as_of']}"}
 
 
-def indicator_card(row: dict, highlight: str, funnel_key: str = "funnel") -> dict:
+def indicator_card(row: dict, highlight: str) -> dict:
     spc = row.get("spc")
     return {
         "row": row, "anchor": f"indicator-{row['indicator']}-{row['service_line']}",
-        "funnel": image(chart("funnel", row.get(funnel_key), highlight=highlight)),
+        "funnel": image(chart("funnel", row.get("funnel"), highlight=highlight)),
         "spc": image(chart("spc", spc)) if spc and spc.get("points") else "",
         "variation": charts.variation_icon(spc["variation_icon"], size=24) if spc else "",
         "assurance": charts.assurance_icon(spc["assurance_icon"], size=24) if spc else "",
