@@ -3,6 +3,7 @@
 from contextlib import contextmanager
 
 import psycopg
+from eventsourcing.persistence import OperationalError
 
 from config.settings import Settings
 from ledger.service import LedgerService
@@ -48,7 +49,11 @@ def creating_tables(env: dict[str, str]):
     turns: the library creates its tables and functions on every start, and two doing so
     at once on PostgreSQL fail ('tuple concurrently updated'). The read side's tables
     take the same lock (``ReadStore.creating``)."""
-    with psycopg.connect(**connection_kwargs(env), autocommit=True) as conn:
+    try:
+        conn = psycopg.connect(**connection_kwargs(env), autocommit=True)
+    except psycopg.OperationalError as error:  # as the library reports an unreachable store
+        raise OperationalError(str(error)) from error
+    with conn:
         key = lock_key(f"registry.ddl:{env['POSTGRES_SCHEMA']}")
         conn.execute("SELECT pg_advisory_lock(%s)", (key,))
         try:

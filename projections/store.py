@@ -95,6 +95,12 @@ class ReadStore:
 
     def _connection(self):
         conn = getattr(self._local, "conn", None)
+        if conn is not None and self.engine == "postgres" and conn.closed:
+            # The server went away (a restart, a killed backend): the statement that found
+            # out failed; long-running processes (the scheduler) reconnect for the next.
+            with self._lock:
+                self._all.remove(conn)
+            conn = None
         if conn is None:
             conn = self.connect()
             self._local.conn = conn

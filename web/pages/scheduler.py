@@ -4,6 +4,7 @@ run, and the recent failed runs with their tracebacks, read from the registry's 
 
 from flask import g, render_template
 
+from config.settings import ConfigurationError
 from registry.errors import PermissionDenied
 from scheduling.service import recent_failures, status
 from web.context import registry
@@ -16,5 +17,9 @@ FAILURES = 20
 def scheduler():
     if g.user["role"] != "admin":
         raise PermissionDenied("only administrators see the scheduler")
-    return render_template("scheduler.html", jobs=status(registry()),
+    try:
+        jobs, problem = status(registry()), None
+    except ConfigurationError as error:  # a schedule setting this server cannot read
+        jobs, problem = [], str(error)
+    return render_template("scheduler.html", jobs=jobs, problem=problem,
                            failures=recent_failures(registry(), FAILURES))

@@ -61,3 +61,12 @@ def test_only_administrators_see_the_scheduler(populated, signed_in, username):
 
 def test_the_scheduler_is_in_an_administrator_s_navigation(populated, signed_in):
     assert 'href="/admin/scheduler"' in signed_in("admin").get("/").get_data(as_text=True)
+
+
+def test_a_schedule_setting_that_cannot_be_read_is_explained(populated, signed_in,
+                                                             monkeypatch):
+    monkeypatch.setenv("REGISTRY_SCHEDULE_CONTRACT_EXPIRY", "fortnightly")
+    response = signed_in("admin").get("/admin/scheduler")
+    assert response.status_code == 200
+    assert "The schedule cannot be shown: REGISTRY_SCHEDULE_CONTRACT_EXPIRY &#39;fortnightly&#39;" \
+        in response.get_data(as_text=True)
