@@ -103,3 +103,18 @@ def test_a_changed_schedule_replaces_the_stored_one_and_off_removes_it(scenario,
         "REGISTRY_SCHEDULE_CONTRACT_EXPIRY": "off"})}
     assert rows["contract_expiry"]["schedule"] == "off"
     assert rows["contract_expiry"]["next_run"] is None
+
+
+def test_the_scheduler_s_tables_live_in_the_registry_s_own_schema(scenario, running):
+    running(scenario, environ={})
+    store = scenario.read_side.store
+    if store.engine != "postgres":
+        assert {"scheduler_jobs", "scheduler_runs", "scheduler_locks"} <= {
+            r["name"] for r in store.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        return
+    rows = store.query("SELECT table_schema, table_name FROM information_schema.tables "
+                       "WHERE table_name LIKE 'scheduler_%' AND table_schema IN (?, 'public')",
+                       (store.schema,))
+    assert {(r["table_schema"], r["table_name"]) for r in rows} == {
+        (store.schema, "scheduler_jobs"), (store.schema, "scheduler_runs")}
+    assert store.schema != "public"
