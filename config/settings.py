@@ -37,6 +37,7 @@ class Settings:
     ledger_key: Path | None = None
     ledger_name: str = DEFAULT_NAME
     submission_grace_days: int = 30
+    chart_cache: Path | None = None
 
     @classmethod
     def from_env(cls, environ=None) -> "Settings":
@@ -53,7 +54,8 @@ class Settings:
         return cls(database_url=url, home=home, inline_projections=inline_on,
                    ledger_key=ledger_key,
                    ledger_name=environ.get("REGISTRY_LEDGER_NAME") or DEFAULT_NAME,
-                   submission_grace_days=_grace_days(environ))
+                   submission_grace_days=_grace_days(environ),
+                   chart_cache=_chart_cache(environ, home))
 
     @property
     def display_url(self) -> str:
@@ -84,6 +86,14 @@ class Settings:
         env["SUBMISSION_GRACE_DAYS"] = str(self.submission_grace_days)
         env["INLINE_PROJECTIONS"] = "on" if self.inline_projections else "off"
         return env
+
+
+def _chart_cache(environ, home: Path) -> Path | None:
+    """Where drawn charts are kept (``charts.cache``); ``off`` keeps them in memory only."""
+    text = (environ.get("REGISTRY_CHART_CACHE") or "").strip()
+    if text.lower() == "off":
+        return None
+    return Path(text) if text else home / "var" / "cache" / "charts"
 
 
 def _grace_days(environ) -> int:

@@ -5,6 +5,7 @@ from contextlib import contextmanager
 import psycopg
 from eventsourcing.persistence import OperationalError
 
+from charts import cache as chart_cache
 from config.settings import Settings
 from ledger.service import LedgerService
 from projections import open_runner
@@ -30,6 +31,7 @@ def open_registry(settings: Settings | None = None) -> Registry:
         app = Registry(env=env)
     app.read_side = open_runner(app)
     app.ledger = LedgerService(app, app.factory.ledger_key)
+    chart_cache.use_directory(settings.chart_cache)
     app.close_hooks.append(app.read_side.store.close)
     if settings.inline_projections:
         app.saved_hooks.append(lambda: _catch_up_quietly(app.read_side))

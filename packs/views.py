@@ -1,7 +1,7 @@
 """From a pack document to what its template shows: charts drawn, events sorted into tables.
 
 Everything here reads the document only, so the PDF shows exactly what its attachment
-holds. Charts are the web pages' charts (``web.chart_cache``), drawn from the figures.
+holds. Charts are the web pages' charts (``charts.cache``), drawn from the figures.
 """
 
 import base64
@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 import charts
 from charts.icons import meaning
-from web.chart_cache import chart
+from charts.cache import chart
 
 KIND_LABELS = {"ft": "FT application evidence pack", "renewal": "Contract renewal pack",
                "audit": "Regulator audit extract"}

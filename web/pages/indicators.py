@@ -12,7 +12,7 @@ from projections.benchmarks import benchmark
 from registry.errors import InvalidInput
 from registry.periods import PeriodError, parse_period
 from registry.vocabulary import PROVIDER_KINDS
-from web.chart_cache import chart
+from charts.cache import chart
 from web.context import not_found, store
 from web.downloads import csv_response, wants_csv
 from web.pages import bp

@@ -17,7 +17,7 @@ from projections.notices import open_notices
 from projections.pipeline import pipeline_row
 from projections.spc_charts import spc_chart
 from registry.vocabulary import PROVIDER_KINDS
-from web.chart_cache import chart
+from charts.cache import chart
 from web.context import as_of_day, not_found, registry, store
 from web.downloads import csv_response, wants_csv
 from web.pages import bp

@@ -1,0 +1,84 @@
+"""Charts drawn once per document: memoised in the process and, given a directory, on disk.
+
+A chart is a pure function of its kind, its document and its options, and drawing is
+deterministic (``charts.svg`` fixes the hash salt), so its SVG is stored under the SHA-256
+of those - and of the drawing code itself, so a change to the charts draws afresh - and
+reused by every process that shares the directory (web workers, the CLI, the scheduler).
+A restatement changes the document and so draws a new chart. Files are written whole
+(temporary file, then rename); one that cannot be read is drawn again. The directory is a
+cache: deleting it at any time loses nothing.
+"""
+
+import hashlib
+import json
+import os
+import tempfile
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import matplotlib
+
+from charts.caterpillar import caterpillar_chart
+from charts.funnel import funnel_plot
+from charts.spc import spc_chart_svg
+
+DRAWERS = {"funnel": funnel_plot, "caterpillar": caterpillar_chart, "spc": spc_chart_svg}
+_state = {"directory": None}
+
+
+def _code_version() -> str:
+    """A digest of the drawing code and matplotlib's version: stale charts are never served."""
+    digest = hashlib.sha256(matplotlib.__version__.encode())
+    for source in sorted(resources.files("charts").iterdir(), key=lambda p: p.name):
+        if source.name.endswith(".py"):
+            digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+CODE_VERSION = _code_version()
+
+
+def use_directory(directory: Path | None) -> None:
+    """Keep drawn charts in ``directory`` (created on first write); None: in memory only."""
+    _state["directory"] = Path(directory) if directory else None
+
+
+def chart(kind: str, document: dict | None, **options) -> str:
+    if document is None:
+        return ""
+    key = json.dumps([CODE_VERSION, kind, document, sorted(options.items())],
+                     sort_keys=True, default=str)
+    return _memo(kind, key, _state["directory"])
+
+
+@lru_cache(maxsize=512)
+def _memo(kind: str, key: str, directory: Path | None) -> str:
+    path = None
+    if directory is not None:
+        path = directory / kind / f"{hashlib.sha256(key.encode()).hexdigest()}.svg"
+        try:
+            return path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass  # not drawn yet, or unreadable: draw it
+    _, _, document, options = json.loads(key)
+    svg = DRAWERS[kind](document, **dict(options))
+    if path is not None:
+        _store(path, svg)
+    return svg
+
+
+def _store(path: Path, svg: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent,
+                                         prefix=".chart-", delete=False) as handle:
+            handle.write(svg)
+        os.replace(handle.name, path)
+    except OSError:
+        pass  # a cache that cannot be written only costs a redraw next time
+
+
+def clear_memory() -> None:
+    """Forget the in-process memo (the disk stays): as a new process would start."""
+    _memo.cache_clear()

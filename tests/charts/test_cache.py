@@ -1,0 +1,65 @@
+"""Charts are drawn once per document and option set, and reused from disk by a new process."""
+
+import pytest
+
+from charts import cache
+from charts.spc import spc_chart_svg
+
+DOCUMENT = {"provider": "RY6", "indicator": "WIC4H", "service_line": "walk_in_centres",
+            "mean": 2.0, "lpl": 1.0, "upl": 3.0, "target": None, "trial_limits": True,
+            "variation_icon": "common_cause", "assurance_icon": None, "rebaselined_at": [],
+            "points": [{"period": f"2018-{m:02d}", "value": 2.0 + (m % 3) / 10, "mean": 2.0,
+                        "lpl": 1.0, "upl": 3.0, "lower_2sigma": 1.3, "upper_2sigma": 2.7,
+                        "special_cause": False, "rule": None, "type": "common_cause",
+                        "segment": 0, "pooled_from": []} for m in range(1, 8)]}
+
+
+@pytest.fixture
+def counted(tmp_path, monkeypatch):
+    """The cache on a fresh directory, with the SPC drawer counting its calls."""
+    calls = []
+
+    def drawer(document):
+        calls.append(document)
+        return spc_chart_svg(document)
+
+    monkeypatch.setitem(cache.DRAWERS, "spc", drawer)
+    cache.use_directory(tmp_path / "charts")
+    cache.clear_memory()
+    yield calls, tmp_path / "charts"
+    cache.use_directory(None)
+    cache.clear_memory()
+
+
+def test_a_chart_is_drawn_once_and_read_back_by_a_new_process(counted):
+    calls, directory = counted
+    first = cache.chart("spc", DOCUMENT)
+    assert cache.chart("spc", DOCUMENT) == first and len(calls) == 1
+    cache.clear_memory()  # as a new process starts
+    assert cache.chart("spc", DOCUMENT) == first and len(calls) == 1
+    assert [p.suffix for p in (directory / "spc").iterdir()] == [".svg"]
+
+
+def test_a_changed_document_draws_afresh(counted):
+    calls, _ = counted
+    cache.chart("spc", DOCUMENT)
+    restated = {**DOCUMENT, "points": [{**DOCUMENT["points"][0], "value": 9.0},
+                                       *DOCUMENT["points"][1:]]}
+    assert cache.chart("spc", restated) != cache.chart("spc", DOCUMENT)
+    assert len(calls) == 2
+
+
+def test_an_unreadable_entry_is_drawn_again(counted):
+    calls, directory = counted
+    first = cache.chart("spc", DOCUMENT)
+    (path,) = (directory / "spc").iterdir()
+    path.write_bytes(b"\xff\xfe not utf-8")
+    cache.clear_memory()
+    assert cache.chart("spc", DOCUMENT) == first and len(calls) == 2
+    cache.use_directory(None)
+    cache.clear_memory()
+    assert cache.chart("spc", DOCUMENT) == first and len(calls) == 3  # memory only
+
+
+def test_no_document_no_chart(counted):
+    assert cache.chart("spc", None) == ""
