@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 import charts
 from charts.icons import meaning
+from packs.svg import for_print
 from charts.cache import chart
 
 KIND_LABELS = {"ft": "FT application evidence pack", "renewal": "Contract renewal pack",
@@ -87,7 +88,7 @@ def image(svg: str) -> Markup:
     if not svg:
         return Markup("")
     title = re.search(r"<title[^>]*>(.*?)</title>", svg, re.S)
-    source = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    source = base64.b64encode(for_print(svg).encode("utf-8")).decode("ascii")
     return Markup('<img class="chart" alt="{}" src="data:image/svg+xml;base64,{}">').format(
         Markup(title.group(1)) if title else "chart", source)
 
