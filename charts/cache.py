@@ -11,8 +11,10 @@ cache: deleting it at any time loses nothing.
 
 import hashlib
 import json
+import multiprocessing
 import os
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -25,6 +27,7 @@ from charts.spc import spc_chart_svg
 
 DRAWERS = {"funnel": funnel_plot, "caterpillar": caterpillar_chart, "spc": spc_chart_svg}
 _state = {"directory": None}
+PER_WORKER = 4  # fewer charts than this per process are drawn faster here
 
 
 def _code_version() -> str:
@@ -61,11 +64,48 @@ def _memo(kind: str, key: str, directory: Path | None) -> str:
             return path.read_text("utf-8")
         except (OSError, UnicodeDecodeError):
             pass  # not drawn yet, or unreadable: draw it
-    _, _, document, options = json.loads(key)
-    svg = DRAWERS[kind](document, **dict(options))
+    svg = _draw_key((kind, key))
     if path is not None:
         _store(path, svg)
     return svg
+
+
+def draw_ahead(requests: list[tuple[str, dict | None, dict]]) -> int:
+    """Draw the charts of ``requests`` (kind, document, options) not yet kept, in parallel
+    processes, into the directory, so that ``chart`` then finds them; returns how many.
+
+    For many charts at once (an evidence pack): drawing is CPU-bound and matplotlib is not
+    thread-parallel, so each of a few worker processes (started by a fork server, never
+    forked from this process with its open connections) draws a share.
+    """
+    directory = _state["directory"]
+    if directory is None:
+        return 0
+    missing = {}
+    for kind, document, options in requests:
+        if document is None:
+            continue
+        key = json.dumps([CODE_VERSION, kind, document, sorted(options.items())],
+                         sort_keys=True, default=str)
+        path = directory / kind / f"{hashlib.sha256(key.encode()).hexdigest()}.svg"
+        if not path.exists():
+            missing[path] = (kind, key)
+    workers = min(os.cpu_count() or 1, len(missing) // PER_WORKER)
+    if workers < 2:
+        return 0
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["charts.cache"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for path, svg in zip(missing, pool.map(_draw_key, missing.values(), chunksize=2),
+                             strict=True):
+            _store(path, svg)
+    return len(missing)
+
+
+def _draw_key(kind_and_key: tuple[str, str]) -> str:
+    kind, key = kind_and_key
+    _, _, document, options = json.loads(key)
+    return DRAWERS[kind](document, **dict(options))
 
 
 def _store(path: Path, svg: str) -> None:

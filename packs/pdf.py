@@ -18,7 +18,8 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from packs.document import ATTACHMENT, dumps
-from packs.views import audit_view, common, ft_view, renewal_view
+from charts.cache import draw_ahead
+from packs.views import audit_view, chart_requests, common, ft_view, renewal_view
 from registry.errors import InvalidInput
 from web.formatting import comparison_tag, number, svg, when
 
@@ -42,6 +43,7 @@ CSS = resources.files("packs").joinpath("templates/pack.css").read_text("utf-8")
 
 def render_html(document: dict) -> str:
     template, view = TEMPLATES[document["kind"]]
+    draw_ahead(chart_requests(document))
     return ENVIRONMENT.get_template(template).render(
         doc=document, css=CSS, attachment=ATTACHMENT, **common(document), **view(document))
 

@@ -23,6 +23,19 @@ QUERIES = {"Queried", "QueryAnswered"}
 PIPELINE_NOTES = {"MilestoneSlipped", "Authorised", "Deferred", "Rejected", "Withdrawn"}
 
 
+def chart_requests(doc: dict) -> list[tuple[str, dict | None, dict]]:
+    """Every funnel and SPC chart a pack shows, to be drawn ahead (``charts.cache``)."""
+    figures = doc["figures"]
+    highlight = doc["subject"].get("provider") or (figures.get("contract") or {}).get(
+        "provider")
+    requests = []
+    for row in figures.get("indicators") or []:
+        requests.append(("funnel", row.get("funnel"), {"highlight": highlight}))
+        if row.get("spc") and row["spc"].get("points"):
+            requests.append(("spc", row["spc"], {}))
+    return requests
+
+
 def common(doc: dict) -> dict:
     return {"checkpoint": doc["ledger"]["checkpoint"], "kind_label": KIND_LABELS[doc["kind"]],
             "event_counts": event_counts(doc["events"])}

@@ -1,5 +1,7 @@
 """Charts are drawn once per document and option set, and reused from disk by a new process."""
 
+import os
+
 import pytest
 
 from charts import cache
@@ -63,3 +65,22 @@ def test_an_unreadable_entry_is_drawn_again(counted):
 
 def test_no_document_no_chart(counted):
     assert cache.chart("spc", None) == ""
+
+
+def test_charts_drawn_ahead_in_worker_processes_are_those_drawn_here(tmp_path):
+    documents = [{**DOCUMENT, "points": [{**p, "value": p["value"] + shift / 10}
+                                         for p in DOCUMENT["points"]]} for shift in range(8)]
+    cache.use_directory(None)
+    cache.clear_memory()
+    here = [cache.chart("spc", d) for d in documents]
+    cache.use_directory(tmp_path / "charts")
+    cache.clear_memory()
+    try:
+        drawn = cache.draw_ahead([("spc", d, {}) for d in documents])
+        assert drawn == (8 if (os.cpu_count() or 1) >= 2 else 0)
+        assert len(list((tmp_path / "charts" / "spc").iterdir())) == drawn
+        assert [cache.chart("spc", d) for d in documents] == here
+        assert cache.draw_ahead([("spc", d, {}) for d in documents]) == 0  # all kept now
+    finally:
+        cache.use_directory(None)
+        cache.clear_memory()
