@@ -7,8 +7,9 @@ value, 95% and 99.8% intervals, quartile (1 = best where polarity says), rank
 (1 = best), the Fingertips comparison with the group value, and its funnel
 position unadjusted and adjusted for over-dispersion.
 
-The projection keeps bitemporal facts; the live tables are recomputed, once per
-page, for every cell an event touched. ``benchmark(..., as_of=T)`` computes the
+The projection keeps bitemporal facts; each page marks the cells its events touched
+(``benchmark_dirty``, in the page's transaction) and the live tables of the marked
+cells are recomputed once the log is caught up, in parts of ``SETTLE`` cells. ``benchmark(..., as_of=T)`` computes the
 same figures from the facts as they were known at T without touching the tables.
 """
 
@@ -24,6 +25,7 @@ from projections.store import placeholders
 from projections.timestamps import stamp
 
 FACTS = FactTables("bench")
+SETTLE = 500  # cells recomputed per transaction when a catch-up settles
 CELL = ("indicator", "service_line", "period")
 GROUP_COLUMNS = ("indicator", "service_line", "period", "peer_group", "providers", "value",
                  "numerator", "denominator", "minimum", "q1", "median", "q3", "maximum",
@@ -53,7 +55,12 @@ class Benchmarks(Projection):
         "rank INTEGER, comparison TEXT, funnel TEXT, funnel_adjusted TEXT, "
         "funnel_flagged_by TEXT, "
         "PRIMARY KEY (indicator, service_line, period, peer_group, provider))",
+        # Cells whose facts changed since they were last computed (see ``settle``).
+        "benchmark_dirty": "CREATE TABLE IF NOT EXISTS benchmark_dirty ("
+        "indicator TEXT, service_line TEXT, period TEXT, "
+        "PRIMARY KEY (indicator, service_line, period))",
     }
+    scratch = ("benchmark_dirty",)
     indexes = FACTS.indexes + (
         "CREATE INDEX IF NOT EXISTS benchmark_providers_provider ON benchmark_providers "
         "(provider, indicator)",)
@@ -72,24 +79,70 @@ class Benchmarks(Projection):
         self.indicators.update([changed["indicator"]] if "indicator" in changed else [])
 
     def finish_page(self, cursor) -> None:
-        cells = set(self.cells)
-        for code in self.organisations:
-            cells.update(FACTS.keys(cursor, CELL, "provider = ?", (code,)))
-        for code in self.indicators:
-            cells.update(FACTS.keys(cursor, CELL, "indicator = ?", (code,)))
-        for cell in sorted(cells):
-            self._recompute(cursor, cell)
+        """The page's facts are stored; the cells they touch are recomputed once the log is
+        caught up (``settle``), not after every page: here they are only marked."""
+        cursor.executemany("INSERT INTO benchmark_dirty VALUES (?, ?, ?) "
+                           "ON CONFLICT DO NOTHING", sorted(self.cells))
+        for column, codes in (("provider", self.organisations),
+                              ("indicator", self.indicators)):
+            for code in sorted(codes):
+                cursor.execute(f"INSERT INTO benchmark_dirty SELECT DISTINCT {', '.join(CELL)} "
+                               f"FROM {FACTS.p}_submissions WHERE {column} = ? "
+                               "ON CONFLICT DO NOTHING", (code,))
 
-    def _recompute(self, cursor, cell: tuple) -> None:
+    def owes(self, cursor) -> bool:
+        return cursor.execute("SELECT 1 AS owed FROM benchmark_dirty LIMIT 1").fetchone() \
+            is not None
+
+    def settle(self, cursor) -> bool:
+        """Recompute the first ``SETTLE`` marked cells (in key order) from their facts."""
+        cells = [tuple(r[c] for c in CELL) for r in cursor.execute(
+            "SELECT indicator, service_line, period FROM benchmark_dirty "
+            "ORDER BY indicator, service_line, period LIMIT ?", (SETTLE,)).fetchall()]
+        if not cells:
+            return False
         where = "indicator = ? AND service_line = ? AND period = ?"
-        cursor.execute(f"DELETE FROM benchmark_groups WHERE {where}", cell)
-        cursor.execute(f"DELETE FROM benchmark_providers WHERE {where}", cell)
-        for group, rows in compute_cell(cursor, *cell, known_at=LATEST):
-            cursor.execute(f"INSERT INTO benchmark_groups VALUES ({placeholders(GROUP_COLUMNS)})",
-                           [group[c] for c in GROUP_COLUMNS])
-            cursor.executemany(
-                f"INSERT INTO benchmark_providers VALUES ({placeholders(PROVIDER_COLUMNS)})",
-                [[row[c] for c in PROVIDER_COLUMNS] for row in rows])
+        cursor.executemany(f"DELETE FROM benchmark_groups WHERE {where}", cells)
+        cursor.executemany(f"DELETE FROM benchmark_providers WHERE {where}", cells)
+        groups, providers = [], []
+        for group, rows in compute_cells(cursor, cells, LATEST):
+            groups.append([group[c] for c in GROUP_COLUMNS])
+            providers.extend([row[c] for c in PROVIDER_COLUMNS] for row in rows)
+        cursor.executemany(
+            f"INSERT INTO benchmark_groups VALUES ({placeholders(GROUP_COLUMNS)})", groups)
+        cursor.executemany(
+            f"INSERT INTO benchmark_providers VALUES ({placeholders(PROVIDER_COLUMNS)})",
+            providers)
+        cursor.executemany(f"DELETE FROM benchmark_dirty WHERE {where}", cells)
+        return len(cells) == SETTLE
+
+
+def compute_cells(cursor, cells: list[tuple], known_at: str):
+    """(group row, provider rows) for every peer group of each of ``cells``
+    ((indicator, service_line, period), in that order): one query of the facts per
+    indicator and service line, one of the organisations for them all."""
+    by_line: dict[tuple, list[str]] = {}
+    for indicator, service_line, period in cells:
+        by_line.setdefault((indicator, service_line), []).append(period)
+    facts: dict[tuple, list[dict]] = {}
+    definitions: dict[str, dict | None] = {}
+    for (indicator, service_line), periods in by_line.items():
+        if indicator not in definitions:
+            definitions[indicator] = FACTS.definition_at(cursor, indicator, known_at)
+        if definitions[indicator] is None:
+            continue
+        for start in range(0, len(periods), 500):
+            chunk = periods[start:start + 500]
+            for fact in FACTS.submissions_at(
+                    cursor, f"s.indicator = ? AND s.service_line = ? AND s.period IN "
+                    f"({placeholders(chunk)})", (indicator, service_line, *chunk), known_at):
+                facts.setdefault((indicator, service_line, fact["period"]), []).append(fact)
+    orgs = FACTS.organisations_at(cursor, sorted({f["provider"] for rows in facts.values()
+                                                 for f in rows}), known_at)
+    for cell in cells:
+        definition = definitions.get(cell[0])
+        if definition is not None and facts.get(cell):
+            yield from _cell_groups(cell, facts[cell], definition, orgs)
 
 
 def compute_cell(cursor, indicator: str, service_line: str, period: str, known_at: str,
@@ -102,13 +155,19 @@ def compute_cell(cursor, indicator: str, service_line: str, period: str, known_a
     if definition is None or not facts:
         return []
     orgs = FACTS.organisations_at(cursor, [f["provider"] for f in facts], known_at)
+    return _cell_groups((indicator, service_line, period), facts, definition, orgs, only)
+
+
+def _cell_groups(key: tuple, facts: list[dict], definition: dict, orgs: dict,
+                 only: str | None = None) -> list:
+    """Facts are in provider order, as ``FactTables.submissions_at`` returns them."""
     groups: dict[str, list[dict]] = {"all": facts}
     for fact in facts:
         org = orgs.get(fact["provider"], {})
-        for key in (f"kind:{org.get('kind')}", f"region:{org.get('region')}"):
-            if not key.endswith(":None"):
-                groups.setdefault(key, []).append(fact)
-    cell = {"indicator": indicator, "service_line": service_line, "period": period}
+        for name in (f"kind:{org.get('kind')}", f"region:{org.get('region')}"):
+            if not name.endswith(":None"):
+                groups.setdefault(name, []).append(fact)
+    cell = dict(zip(CELL, key))
     return [compute_group(cell, name, members, definition, orgs)
             for name, members in sorted(groups.items()) if only in (None, name)]
 

@@ -34,15 +34,36 @@ class Projection:
     name: str = ""
     tables: dict[str, str] = {}
     indexes: tuple[str, ...] = ()
+    # Tables of work owed (see ``settle``): dropped and created with the others, but not
+    # part of the read model, so left out of its checksum.
+    scratch: tuple[str, ...] = ()
 
     def start_page(self, cursor) -> None:
         """Called before a page of events; projections reset per-page state here."""
+
+    def read_ahead(self, cursor, events: list) -> None:
+        """Called after ``start_page`` with the page's events: look up in one query what
+        ``apply`` would otherwise ask the database for event by event."""
 
     def apply(self, cursor, logged) -> None:
         raise NotImplementedError
 
     def finish_page(self, cursor) -> None:
         """Called after a page, in the same transaction: set-based work goes here."""
+
+    def owes(self, cursor) -> bool:
+        """Whether work deferred by earlier pages is still owed (see ``settle``)."""
+        return False
+
+    def settle(self, cursor) -> bool:
+        """Work deferred to the end of a catch-up, a part per call and per transaction.
+
+        A projection whose pages only record what must be recomputed (in a scratch
+        table, written in the page's transaction, so a crash loses nothing) does the
+        recomputation here, once, when the log is caught up (and before a failure is
+        reported). Returns True while more remains.
+        """
+        return False
 
     def create(self, cursor) -> None:
         for ddl in self.tables.values():
@@ -57,7 +78,7 @@ class Projection:
     def checksum(self, cursor) -> str:
         """A digest of every row of every table, independent of storage order."""
         digest = hashlib.sha256()
-        for table in sorted(self.tables):
+        for table in sorted(set(self.tables) - set(self.scratch)):
             rows = cursor.execute(f"SELECT * FROM {table}").fetchall()
             lines = sorted(json.dumps(row, sort_keys=True, default=str) for row in rows)
             digest.update(f"{table}:{len(lines)}\n".encode())
@@ -113,11 +134,15 @@ class Runner:
             page = list(read_events(self.app, after=position, page=self.page,
                                     limit=self.page))
             if not page:
+                self._settle(projection)
                 return done
             try:
                 self._apply_page(projection, position, page)
             except ConcurrentRunner:
                 continue
+            except ProjectionFailed:
+                self._settle(projection)
+                raise
             done += len(page)
             if progress:
                 progress(projection.name, done, max(total, done))
@@ -140,6 +165,7 @@ class Runner:
             if int(current["position"]) != position:
                 raise ConcurrentRunner(projection.name, position)
             projection.start_page(cursor)
+            projection.read_ahead(cursor, events)
             for logged in events:
                 try:
                     projection.apply(cursor, logged)
@@ -154,6 +180,23 @@ class Runner:
                 (events[-1].position, _now(), projection.name, position)).rowcount
             if moved != 1:
                 raise ConcurrentRunner(projection.name, position)
+
+    def _settle(self, projection: Projection) -> None:
+        """The work the projection deferred, a transaction per part; on PostgreSQL the
+        projection's position row is locked first, so settling waits for a page being
+        applied elsewhere and two runners never settle the same part at once."""
+        if type(projection).settle is Projection.settle:
+            return
+        with self.store.reading() as cursor:
+            if not projection.owes(cursor):
+                return
+        more = True
+        while more:
+            with self.store.applying() as cursor:
+                if cursor.engine == "postgres":
+                    cursor.execute("SELECT position FROM projection_positions WHERE name = ? "
+                                   "FOR UPDATE", (projection.name,))
+                more = projection.settle(cursor)
 
     def _record_failure(self, name: str, failure: ProjectionFailed) -> None:
         log.error("%s", failure)

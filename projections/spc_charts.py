@@ -6,6 +6,10 @@ figures (numerators and denominators for proportions and rates, n-weighted for
 means, sums for counts). Limits restart (rebaseline) at a merger and at each
 revision of the indicator's definition. Charts can be drawn as known at any
 recorded time from the projection's facts.
+
+Each page stores its facts and marks the series they touch (``spc_dirty``, in the
+page's transaction); the marked charts are recomputed once the log is caught up,
+so a chart is drawn once per catch-up, not once per page that adds a month to it.
 """
 
 from projections.engine import Projection
@@ -17,6 +21,7 @@ from projections.timestamps import stamp
 from registry.periods import parse_period
 
 FACTS = FactTables("spcf")
+SETTLE = 500  # charts recomputed per transaction when a catch-up settles
 SERIES = ("provider", "indicator", "service_line")
 CHART_COLUMNS = ("provider", "indicator", "service_line", "points", "mean", "lpl", "upl",
                  "trial_limits", "variation_icon", "assurance_icon", "target")
@@ -40,7 +45,11 @@ class SpcCharts(Projection):
         "lower_2sigma DOUBLE PRECISION, upper_2sigma DOUBLE PRECISION, "
         "special_cause INTEGER, rule TEXT, type TEXT, segment INTEGER, pooled_from TEXT, "
         "PRIMARY KEY (provider, indicator, service_line, period))",
+        # Series whose facts changed since their chart was last computed (see ``settle``).
+        "spc_dirty": "CREATE TABLE IF NOT EXISTS spc_dirty (provider TEXT, indicator TEXT, "
+        "service_line TEXT, PRIMARY KEY (provider, indicator, service_line))",
     }
+    scratch = ("spc_dirty",)
     indexes = FACTS.indexes
 
     def start_page(self, cursor) -> None:
@@ -58,29 +67,77 @@ class SpcCharts(Projection):
             self.indicators.add(changed["indicator"])
 
     def finish_page(self, cursor) -> None:
+        """The page's facts are stored; the charts they touch (and their successors' as
+        known now) are marked, and recomputed once the log is caught up (``settle``)."""
         series = set(self.series)
         for code in self.providers:
             series.update(FACTS.keys(cursor, SERIES, "provider = ?", (code,)))
         for code in self.indicators:
             series.update(FACTS.keys(cursor, SERIES, "indicator = ?", (code,)))
+        if not series:
+            return
         successors = _successors(cursor, LATEST)
         for provider, indicator, service_line in list(series):
             for successor in successors.get(provider, []):
                 series.add((successor, indicator, service_line))
-        for key in sorted(series):
-            self._recompute(cursor, key)
+        cursor.executemany("INSERT INTO spc_dirty VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                           sorted(series))
 
-    def _recompute(self, cursor, key: tuple) -> None:
+    def owes(self, cursor) -> bool:
+        return cursor.execute("SELECT 1 AS owed FROM spc_dirty LIMIT 1").fetchone() is not None
+
+    def settle(self, cursor) -> bool:
+        """Recompute the first ``SETTLE`` marked charts (in key order) from their facts."""
+        keys = [tuple(r[c] for c in SERIES) for r in cursor.execute(
+            "SELECT provider, indicator, service_line FROM spc_dirty "
+            "ORDER BY provider, indicator, service_line LIMIT ?", (SETTLE,)).fetchall()]
+        if not keys:
+            return False
         where = "provider = ? AND indicator = ? AND service_line = ?"
-        cursor.execute(f"DELETE FROM spc_charts WHERE {where}", key)
-        cursor.execute(f"DELETE FROM spc_points WHERE {where}", key)
-        chart = compute_chart(cursor, *key, known_at=LATEST)
-        if chart is None:
-            return
-        cursor.execute(f"INSERT INTO spc_charts VALUES ({placeholders(CHART_COLUMNS)})",
-                       [chart[c] for c in CHART_COLUMNS])
+        cursor.executemany(f"DELETE FROM spc_charts WHERE {where}", keys)
+        cursor.executemany(f"DELETE FROM spc_points WHERE {where}", keys)
+        charts, points = [], []
+        for chart in compute_charts(cursor, keys, keys[-1]):
+            charts.append([chart[c] for c in CHART_COLUMNS])
+            points.extend([p[c] for c in POINT_COLUMNS] for p in chart["point_rows"])
+        cursor.executemany(f"INSERT INTO spc_charts VALUES ({placeholders(CHART_COLUMNS)})",
+                           charts)
         cursor.executemany(f"INSERT INTO spc_points VALUES ({placeholders(POINT_COLUMNS)})",
-                           [[p[c] for c in POINT_COLUMNS] for p in chart["point_rows"]])
+                           points)
+        cursor.executemany(f"DELETE FROM spc_dirty WHERE {where}", keys)
+        return len(keys) == SETTLE
+
+
+def compute_charts(cursor, keys: list[tuple], last: tuple):
+    """The live chart of each series in ``keys``: the marked series up to ``last`` in
+    ``spc_dirty``, in key order. Lineage and definitions are read once; the facts of
+    every series without predecessors in one query, the others' as ``compute_chart``
+    reads them."""
+    lineage = FACTS.lineage_at(cursor, LATEST)
+    facts: dict[tuple, list[dict]] = {}
+    for fact in cursor.execute(
+            f"SELECT s.* FROM spc_dirty d CROSS JOIN {FACTS.p}_submissions s "
+            "WHERE s.provider = d.provider AND s.indicator = d.indicator AND "
+            "s.service_line = d.service_line AND (d.provider, d.indicator, d.service_line) "
+            "<= (?, ?, ?) AND s.withdrawn = 0 AND s.version = (SELECT MAX(v.version) FROM "
+            f"{FACTS.p}_submissions v WHERE v.aggregate_id = s.aggregate_id)", last).fetchall():
+        facts.setdefault((fact["provider"], fact["indicator"], fact["service_line"]),
+                         []).append(fact)
+    definitions: dict[str, dict | None] = {}
+    for provider, indicator, service_line in keys:
+        if indicator not in definitions:
+            definitions[indicator] = FACTS.definition_at(cursor, indicator, LATEST)
+        definition = definitions[indicator]
+        if definition is None:
+            continue
+        predecessors = _predecessors_in(lineage, provider)
+        if predecessors:
+            chart = compute_chart(cursor, provider, indicator, service_line, LATEST)
+        else:
+            chart = _chart(provider, indicator, service_line, definition, [],
+                           facts.get((provider, indicator, service_line), []))
+        if chart is not None:
+            yield chart
 
 
 def _successors(cursor, known_at: str) -> dict[str, list[str]]:
@@ -99,7 +156,10 @@ def _successors(cursor, known_at: str) -> dict[str, list[str]]:
 
 def _predecessors(cursor, provider: str, known_at: str) -> list[dict]:
     """(code, effective) of every predecessor merged (directly or not) into ``provider``."""
-    rows = FACTS.lineage_at(cursor, known_at)
+    return _predecessors_in(FACTS.lineage_at(cursor, known_at), provider)
+
+
+def _predecessors_in(rows: list[dict], provider: str) -> list[dict]:
     found, frontier = [], [provider]
     while frontier:
         nxt = [r for r in rows if r["successor"] in frontier
@@ -119,6 +179,11 @@ def compute_chart(cursor, provider: str, indicator: str, service_line: str, know
     facts = FACTS.submissions_at(cursor, f"s.indicator = ? AND s.service_line = ? AND "
                                  f"s.provider IN ({marks})", (indicator, service_line, *codes),
                                  known_at)
+    return _chart(provider, indicator, service_line, definition, predecessors, facts)
+
+
+def _chart(provider: str, indicator: str, service_line: str, definition: dict,
+           predecessors: list[dict], facts: list[dict]) -> dict | None:
     points = _points(provider, facts, predecessors, definition)
     if not points:
         return None

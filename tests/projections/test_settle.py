@@ -1,0 +1,79 @@
+"""Benchmarks and SPC charts are recomputed once per catch-up, from a dirty set kept in a
+table written with each page: a crash between pages loses none of it."""
+
+import pytest
+
+from projections.benchmarks import Benchmarks
+from projections.engine import Runner
+from projections.spc_charts import SpcCharts
+from projections.store import ReadStore
+from tests.builders import ADMIN, seed, wic
+
+PERIODS = [f"2018-{m:02d}" for m in range(1, 7)]
+
+
+@pytest.fixture
+def store(app):
+    read = ReadStore(app)
+    yield read
+    read.close()
+
+
+@pytest.fixture
+def submitted(app):
+    seed(app)
+    for period in PERIODS:
+        for code, num in (("RY6", 90), ("RYX", 160), ("RY2", 300)):
+            app.submit(wic(provider=code, period=period, numerator=num, denominator=400),
+                       ADMIN)
+    return app
+
+
+class Crashing(Exception):
+    pass
+
+
+def crash_before_settling(projection):
+    def settle(cursor):
+        raise Crashing("the process died after its last page")
+    projection.settle = settle
+    return projection
+
+
+@pytest.mark.parametrize("kind, dirty, live", [
+    (Benchmarks, "benchmark_dirty", "benchmark_providers"),
+    (SpcCharts, "spc_dirty", "spc_points"),
+])
+def test_work_owed_by_committed_pages_survives_a_crash_and_is_settled_next_time(
+        submitted, store, kind, dirty, live):
+    with pytest.raises(Crashing):
+        Runner(submitted, store, [crash_before_settling(kind())], page=4).rebuild()
+    assert store.query(f"SELECT COUNT(*) AS n FROM {dirty}")[0]["n"] > 0
+    assert store.query(f"SELECT COUNT(*) AS n FROM {live}")[0]["n"] == 0
+
+    runner = Runner(submitted, store, [kind()], page=4)
+    assert runner.catch_up() == {kind.name: 0}  # nothing left to read, only to settle
+    assert store.query(f"SELECT COUNT(*) AS n FROM {dirty}")[0]["n"] == 0
+    settled = runner.checksums()
+    runner.rebuild()
+    assert runner.checksums() == settled
+
+
+@pytest.mark.parametrize("kind", [Benchmarks, SpcCharts])
+def test_settling_in_parts_gives_what_settling_at_once_gives(submitted, store, kind,
+                                                             monkeypatch):
+    runner = Runner(submitted, store, [kind()], page=5)
+    runner.rebuild()
+    whole = runner.checksums()
+    monkeypatch.setattr(f"{kind.__module__}.SETTLE", 2)
+    runner.rebuild()
+    assert runner.checksums() == whole
+
+
+def test_a_page_at_a_time_and_one_page_give_the_same_tables(submitted, store):
+    many = Runner(submitted, store, [Benchmarks(), SpcCharts()], page=1)
+    many.rebuild()
+    paged = many.checksums()
+    one = Runner(submitted, store, [Benchmarks(), SpcCharts()], page=10_000)
+    one.rebuild()
+    assert one.checksums() == paged
