@@ -3,7 +3,7 @@
 One row per event with its provenance spread into columns (actor, channel,
 reason, source file and row) so an auditor can filter without decoding payloads;
 a link table files each event under every organisation it concerns, by the same
-rules as the histories (``projections.histories.concerned``). Events never change,
+rules as the histories (``projections.histories.Subjects``). Events never change,
 so "as known at T" is simply "recorded by T". Lists page by log position, newest
 first, with a cursor, so a page never repeats or skips an event that arrives
 while someone is reading.
@@ -13,8 +13,8 @@ import json
 from typing import ClassVar
 
 from projections.engine import Projection
-from projections.eventlog import plain
-from projections.histories import concerned
+from projections.eventlog import plain_json
+from projections.histories import Subjects
 from projections.store import placeholders
 from projections.timestamps import parse_stamp, stamp
 from projections.versions import known_by, moment
@@ -55,35 +55,53 @@ class Audit(Projection):
     ) + ("CREATE INDEX IF NOT EXISTS audit_organisations_code ON audit_organisations "
          + "(code, position)",)
 
+    def start_page(self, cursor) -> None:
+        self.subjects = Subjects("audit_subjects")
+        self.events: list[tuple] = []
+        self.organisations: list[tuple] = []
+        self.first_cells: dict[str, tuple] = {}  # each aggregate's first cell in this page
+
+    def read_ahead(self, cursor, events) -> None:
+        self.subjects.read_ahead(cursor, events)
+
     def apply(self, cursor, logged) -> None:
         prov = logged.provenance or {}
         actor, source = prov.get("actor") or {}, prov.get("source") or {}
         data = logged.data
-        period, indicator, service_line = _cell(cursor, logged, data)
+        cell = self._cell(cursor, logged, data)
         data = {k: ("[redacted]" if k in REDACTED else v) for k, v in data.items()}
-        row = (logged.position, stamp(logged.recorded_at), logged.aggregate_type,
-               str(logged.aggregate_id), logged.version, logged.event_type,
-               actor.get("user_id"), actor.get("role"), actor.get("organisation"),
-               prov.get("channel"), prov.get("reason"), source.get("file"),
-               source.get("sha256"), source.get("row"), period, indicator, service_line,
-               json.dumps(plain(data), sort_keys=True))
-        cursor.execute(f"INSERT INTO audit_events VALUES ({placeholders(COLUMNS)})", row)
-        codes = concerned(cursor, logged, "audit_subjects")
-        cursor.executemany("INSERT INTO audit_organisations VALUES (?, ?)",
-                           [(logged.position, code) for code in dict.fromkeys(codes)])
+        self.events.append(
+            (logged.position, stamp(logged.recorded_at), logged.aggregate_type,
+             str(logged.aggregate_id), logged.version, logged.event_type,
+             actor.get("user_id"), actor.get("role"), actor.get("organisation"),
+             prov.get("channel"), prov.get("reason"), source.get("file"),
+             source.get("sha256"), source.get("row"), *cell, plain_json(data)))
+        self.first_cells.setdefault(str(logged.aggregate_id), cell)
+        codes = self.subjects.concerned(cursor, logged)
+        self.organisations.extend((logged.position, code) for code in dict.fromkeys(codes))
 
+    def finish_page(self, cursor) -> None:
+        """The page's rows, written together."""
+        cursor.executemany(f"INSERT INTO audit_events VALUES ({placeholders(COLUMNS)})",
+                           self.events)
+        self.subjects.write(cursor)
+        cursor.executemany("INSERT INTO audit_organisations VALUES (?, ?)", self.organisations)
 
-def _cell(cursor, logged, data: dict) -> tuple:
-    fields = CELL_FROM.get((logged.aggregate_type, logged.event_type))
-    if fields:
-        return tuple(data.get(f) if f else None for f in fields)
-    if logged.aggregate_type not in {a for a, _ in CELL_FROM}:
-        return None, None, None
-    first = cursor.execute("SELECT period, indicator, service_line FROM audit_events WHERE "
-                           "aggregate_id = ? ORDER BY position LIMIT 1",
-                           (str(logged.aggregate_id),)).fetchone()
-    return (first["period"], first["indicator"], first["service_line"]) if first \
-        else (None, None, None)
+    def _cell(self, cursor, logged, data: dict) -> tuple:
+        """(period, indicator, service_line) of the event: from the aggregate's first event
+        (the table's, or if it has none, this page's first)."""
+        fields = CELL_FROM.get((logged.aggregate_type, logged.event_type))
+        if fields:
+            return tuple(data.get(f) if f else None for f in fields)
+        if logged.aggregate_type not in {a for a, _ in CELL_FROM}:
+            return None, None, None
+        key = str(logged.aggregate_id)
+        first = cursor.execute("SELECT period, indicator, service_line FROM audit_events "
+                               "WHERE aggregate_id = ? ORDER BY position LIMIT 1",
+                               (key,)).fetchone()
+        if first:
+            return first["period"], first["indicator"], first["service_line"]
+        return self.first_cells.get(key, (None, None, None))
 
 
 def audit_events(store, organisation=None, event_type=None, aggregate_type=None, actor=None,

@@ -4,6 +4,7 @@ Every read model and the history queries start here: events in log order, each
 with its position, aggregate, type, recorded time, provenance and payload.
 """
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
@@ -17,13 +18,14 @@ class LoggedEvent:
     """One stored event: its place in the log, its stored form and (decoded on demand) the event."""
 
     __slots__ = ("position", "aggregate_id", "version", "topic", "notification", "_mapper",
-                 "_event")
+                 "_event", "_data")
 
     def __init__(self, position: int, aggregate_id: UUID, version: int, topic: str,
                  event: object = None, notification=None, mapper=None):
         self.position, self.aggregate_id, self.version, self.topic = (
             position, aggregate_id, version, topic)
         self.notification, self._mapper, self._event = notification, mapper, event
+        self._data = None
 
     @property
     def event(self) -> object:
@@ -50,10 +52,15 @@ class LoggedEvent:
 
     @property
     def data(self) -> dict:
-        return {k: v for k, v in vars(self.event).items() if k not in _ENVELOPE}
+        """The payload (a new dict each time: callers may change it)."""
+        if self._data is None:
+            self._data = {k: v for k, v in vars(self.event).items() if k not in _ENVELOPE}
+        return dict(self._data)
 
-    def as_dict(self) -> dict:
-        return plain({
+    def as_dict(self, plain_values: bool = True) -> dict:
+        """The event as a record; its values made JSON-ready unless ``plain_values`` is
+        False (for ``plain_json``, which does that as it encodes)."""
+        record = {
             "position": self.position,
             "recorded_at": self.recorded_at,
             "aggregate": self.aggregate_type,
@@ -62,7 +69,8 @@ class LoggedEvent:
             "event": self.event_type,
             "provenance": self.provenance,
             "data": self.data,
-        })
+        }
+        return plain(record) if plain_values else record
 
 
 def read_events(app, after: int = 0, stop: int | None = None, page: int = PAGE,
@@ -83,6 +91,24 @@ def read_events(app, after: int = 0, stop: int | None = None, page: int = PAGE,
         if len(notifications) < size or limit == 0:
             return
         after = notifications[-1].id
+
+
+def plain_json(value) -> str:
+    """``json.dumps(plain(value), sort_keys=True)``, without building the plain copy first:
+    the encoder turns dates, decimals and UUIDs into the same strings as it meets them
+    (tuples become lists either way; stored events' keys are strings already)."""
+    return _SORTED.encode(value)
+
+
+def _plain_default(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (Decimal, UUID)):
+        return str(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+_SORTED = json.JSONEncoder(sort_keys=True, default=_plain_default)
 
 
 def plain(value):

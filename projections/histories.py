@@ -10,6 +10,7 @@ import json
 from datetime import datetime
 
 from projections.engine import Projection
+from projections.eventlog import plain_json
 from projections.timestamps import stamp
 
 
@@ -30,22 +31,33 @@ class Histories(Projection):
     indexes = ("CREATE INDEX IF NOT EXISTS history_lineage_successor "
                "ON history_lineage (successor)",)
 
+    def start_page(self, cursor) -> None:
+        self.subjects = Subjects("history_subjects")
+        self.rows: list[tuple] = []
+
+    def read_ahead(self, cursor, events) -> None:
+        self.subjects.read_ahead(cursor, events)
+
     def apply(self, cursor, logged) -> None:
-        codes = concerned(cursor, logged, "history_subjects")
+        codes = self.subjects.concerned(cursor, logged)
         if not codes:
             return
-        record = logged.as_dict()
+        record = logged.as_dict(plain_values=False)
         record["organisations"] = codes
-        text = json.dumps(record, sort_keys=True)
+        text = plain_json(record)
         recorded = stamp(logged.recorded_at)
-        cursor.executemany(
-            "INSERT INTO history_events (organisation, position, recorded_at, record) "
-            "VALUES (?, ?, ?, ?)", [(code, logged.position, recorded, text) for code in codes])
+        self.rows.extend((code, logged.position, recorded, text) for code in codes)
         if (logged.aggregate_type, logged.event_type) == ("Organisation", "Merged"):
             cursor.execute(
                 "INSERT INTO history_lineage VALUES (?, ?, ?, ?, ?)",
                 (codes[0], logged.data["successor"], str(logged.data["effective"]), recorded,
                  logged.position))
+
+    def finish_page(self, cursor) -> None:
+        """The page's rows, written together."""
+        self.subjects.write(cursor)
+        cursor.executemany("INSERT INTO history_events (organisation, position, recorded_at, "
+                           "record) VALUES (?, ?, ?, ?)", self.rows)
 
 
 CREATION_PARTIES = {
@@ -68,23 +80,82 @@ def concerned(cursor, logged, subjects: str) -> list[str]:
     ``subjects`` is the calling projection's own table (aggregate_id, codes), so each
     read model that files events by organisation stays rebuildable on its own.
     """
-    key = str(logged.aggregate_id)
-    data = logged.data
-    parties = CREATION_PARTIES.get((logged.aggregate_type, logged.event_type))
-    if parties:
-        codes = list(dict.fromkeys(data[f] for f in parties))
-        cursor.execute(f"INSERT INTO {subjects} VALUES (?, ?)", (key, json.dumps(codes)))
-        return codes
-    row = cursor.execute(f"SELECT codes FROM {subjects} WHERE aggregate_id = ?",
-                         (key,)).fetchone()
-    codes = json.loads(row["codes"]) if row else []
-    other = data.get(OTHER_PARTIES.get((logged.aggregate_type, logged.event_type), ""))
-    if other and other not in codes:
-        codes.append(other)
-        if logged.aggregate_type == "Contract":
-            cursor.execute(f"UPDATE {subjects} SET codes = ? WHERE aggregate_id = ?",
-                           (json.dumps(codes), key))
+    table = Subjects(subjects)
+    codes = table.concerned(cursor, logged)
+    table.write(cursor)
     return codes
+
+
+class Subjects:
+    """``concerned`` for a page of events. ``read_ahead`` looks up the page's aggregates
+    in one query; what the page learns is kept in memory, so later events of the page
+    find it without a query, and written once, by ``write``, in the page's transaction."""
+
+    def __init__(self, table: str):
+        self.table = table
+        self.stored: dict[str, list[str]] = {}  # codes in the table, for keys looked up
+        self.looked: set[str] = set()  # keys whose stored codes (or absence) are known
+        self.known: dict[str, list[str]] = {}  # codes as this page leaves them
+        self.created: set[str] = set()  # to insert
+        self.changed: set[str] = set()  # stored before this page, to update
+
+    def read_ahead(self, cursor, events) -> None:
+        keys = list(dict.fromkeys(str(e.aggregate_id) for e in events))
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            for row in cursor.execute(
+                    f"SELECT aggregate_id, codes FROM {self.table} WHERE aggregate_id IN "
+                    f"({', '.join('?' * len(chunk))})", chunk).fetchall():
+                self.stored[row["aggregate_id"]] = json.loads(row["codes"])
+            self.looked.update(chunk)
+
+    def _look_up(self, cursor, key: str) -> None:
+        if key not in self.looked:
+            row = cursor.execute(f"SELECT codes FROM {self.table} WHERE aggregate_id = ?",
+                                 (key,)).fetchone()
+            if row:
+                self.stored[key] = json.loads(row["codes"])
+            self.looked.add(key)
+
+    def concerned(self, cursor, logged) -> list[str]:
+        key = str(logged.aggregate_id)
+        data = logged.data
+        parties = CREATION_PARTIES.get((logged.aggregate_type, logged.event_type))
+        if parties:
+            codes = list(dict.fromkeys(data[f] for f in parties))
+            self._look_up(cursor, key)
+            if key in self.stored or key in self.created:
+                # Created twice (a row inserted behind the registry's back): the table's
+                # key refuses it here, at this event, as a one-row INSERT would.
+                self.write(cursor)
+                cursor.execute(f"INSERT INTO {self.table} VALUES (?, ?)",
+                               (key, json.dumps(codes)))
+            self.known[key] = list(codes)
+            self.created.add(key)
+            return codes
+        if key not in self.known:
+            self._look_up(cursor, key)
+            self.known[key] = list(self.stored.get(key, []))
+        codes = list(self.known[key])
+        other = data.get(OTHER_PARTIES.get((logged.aggregate_type, logged.event_type), ""))
+        if other and other not in codes:
+            codes.append(other)
+            if logged.aggregate_type == "Contract" and (key in self.created
+                                                        or key in self.stored):
+                self.known[key] = list(codes)
+                if key not in self.created:
+                    self.changed.add(key)
+        return codes
+
+    def write(self, cursor) -> None:
+        cursor.executemany(f"INSERT INTO {self.table} VALUES (?, ?)",
+                           [(key, json.dumps(self.known[key])) for key in self.created])
+        cursor.executemany(f"UPDATE {self.table} SET codes = ? WHERE aggregate_id = ?",
+                           [(json.dumps(self.known[key]), key) for key in self.changed])
+        for key in self.created | self.changed:
+            self.stored[key] = list(self.known[key])
+            self.looked.add(key)
+        self.created, self.changed = set(), set()
 
 
 def lineage(store, code: str, as_of: datetime | None = None) -> list[str]:
