@@ -41,8 +41,40 @@ def seal(mac_key: bytes, leaf_index: int, position: int, leaf_hash_hex: str) -> 
     return hmac.new(mac_key, message, sha256).hexdigest()
 
 
+class Sealer:
+    """``seal`` with the key's HMAC pads computed once (RFC 2104): the same seals, a
+    third of the work per entry, for the journal's writers and the ledger's verifier."""
+
+    def __init__(self, mac_key: bytes):
+        self.mac_key = mac_key
+        key = sha256(mac_key).digest() if len(mac_key) > _BLOCK else mac_key
+        key = key.ljust(_BLOCK, b"\0")
+        self._inner = sha256(bytes(b ^ 0x36 for b in key))
+        self._outer = sha256(bytes(b ^ 0x5C for b in key))
+
+    def seal(self, leaf_index: int, position: int, leaf_hash_hex: str) -> str:
+        inner = self._inner.copy()
+        inner.update(_SEALED.pack(leaf_index, position) + bytes.fromhex(leaf_hash_hex))
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
+
+
+def sealer(mac_key: bytes) -> Sealer:
+    """One ``Sealer`` per key, kept."""
+    found = _SEALERS.get(mac_key)
+    if found is None:
+        found = _SEALERS[mac_key] = Sealer(mac_key)
+    return found
+
+
+_BLOCK = 64  # SHA-256's block size, in bytes
+_SEALERS: dict[bytes, Sealer] = {}
+
+
 def entries(mac_key: bytes, first_index: int, ids, stored_events) -> list[tuple]:
     rows = []
+    seal_entry = sealer(mac_key).seal
     for offset, (position, stored) in enumerate(zip(ids, stored_events, strict=True)):
         originator = stored.originator_id
         if not isinstance(originator, UUID):
@@ -51,7 +83,7 @@ def entries(mac_key: bytes, first_index: int, ids, stored_events) -> list[tuple]
                                  stored.topic, stored.state).hex()
         index = first_index + offset
         rows.append((index, position, str(originator), stored.originator_version, digest,
-                     seal(mac_key, index, position, digest)))
+                     seal_entry(index, position, digest)))
     return rows
 
 

@@ -21,8 +21,9 @@ does exactly that, so edits to already-verified rows are found too).
 from typing import ClassVar
 
 from ledger import merkle
+from ledger.journal import COLUMNS as JOURNAL_COLUMNS
 from ledger.journal import TABLE as JOURNAL
-from ledger.journal import seal
+from ledger.journal import sealer
 from ledger.keys import VerifierKey
 from ledger.leaf import event_leaf_hash
 from ledger.notes import NoteError, open_note
@@ -72,9 +73,10 @@ class Ledger(Projection):
         stored = logged.notification
         digest = event_leaf_hash(logged.position, stored.originator_id,
                                  stored.originator_version, stored.topic, stored.state)
+        hexed = digest.hex()
         self._events.append((logged.position, str(stored.originator_id),
-                             stored.originator_version, digest.hex()))
-        self._leaf_rows.append((self._leaves, logged.position, digest.hex()))
+                             stored.originator_version, hexed))
+        self._leaf_rows.append((self._leaves, logged.position, hexed))
         self._leaves += 1
         for level, index, node in self._frontier.append(digest):
             if level:
@@ -100,7 +102,8 @@ class Ledger(Projection):
 
     def _compare_with_journal(self, cursor) -> list[tuple]:
         problems = []
-        entries = _journal(cursor, self._journal_next)
+        seal = sealer(self.mac_key).seal
+        entries = _journal(cursor, self._journal_next, len(self._events))
         entry = next(entries, None)
         for position, originator, version, digest in self._events:
             while True:
@@ -114,8 +117,7 @@ class Ledger(Projection):
                                      f"are missing: events after position "
                                      f"{self._journal_position} were deleted with them"))
                     self._journal_next = index
-                if seal(self.mac_key, index, int(entry["position"]),
-                        entry["leaf_hash"]) != entry["seal"]:
+                if seal(index, int(entry["position"]), entry["leaf_hash"]) != entry["seal"]:
                     problems.append((int(entry["position"]), "journal",
                                      f"the journal entry for position {entry['position']} "
                                      "was altered: its seal does not match"))
@@ -189,15 +191,17 @@ def _inserted(position: int, originator: str, version: int) -> tuple:
             f"{version}) has no journal entry: it was not written by the registry")
 
 
-def _journal(cursor, start: int):
-    """Journal entries from leaf index ``start`` on, fetched a chunk at a time."""
+def _journal(cursor, start: int, first: int = JOURNAL_CHUNK):
+    """Journal entries from leaf index ``start`` on, fetched a chunk at a time (the first
+    of ``first`` entries: as many as the page has events, which is what it usually needs)."""
+    size = max(1, first)
     while True:
-        rows = cursor.execute(f"SELECT * FROM {JOURNAL} WHERE leaf_index >= ? "
-                              "ORDER BY leaf_index LIMIT ?", (start, JOURNAL_CHUNK)).fetchall()
+        rows = cursor.execute(f"SELECT {JOURNAL_COLUMNS} FROM {JOURNAL} WHERE leaf_index >= ? "
+                              "ORDER BY leaf_index LIMIT ?", (start, size)).fetchall_raw()
         yield from rows
-        if len(rows) < JOURNAL_CHUNK:
+        if len(rows) < size:
             return
-        start = int(rows[-1]["leaf_index"]) + 1
+        start, size = int(rows[-1]["leaf_index"]) + 1, JOURNAL_CHUNK
 
 
 def _leaf_index(cursor, position: int) -> int:
