@@ -5,7 +5,7 @@ Every event carries a provenance dict. Recorded time is the event's own timestam
 separate field of the event itself.
 """
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 
 from registry.errors import InvalidInput
 from registry.vocabulary import CHANNELS, ROLES
@@ -47,17 +47,24 @@ class Provenance:
 
     def at_row(self, row: int) -> "Provenance":
         assert self.source is not None, "only file imports have rows"
-        return replace(self, source=replace(self.source, row=row))
+        source = self.source
+        return Provenance(self.actor, self.channel, Source(source.file, source.sha256, row),
+                          self.reason)
 
     def because(self, reason: str | None) -> "Provenance":
         return replace(self, reason=reason)
 
     def as_dict(self) -> dict:
-        data = asdict(self)
-        if self.source is None:
-            del data["source"]
-        if self.reason is None:
-            del data["reason"]
+        """As ``dataclasses.asdict`` gives it (same keys, same order), less the absent
+        source and reason; spelt out, as it is built for every stored event."""
+        actor = self.actor
+        data = {"actor": {"user_id": actor.user_id, "organisation": actor.organisation,
+                          "role": actor.role}, "channel": self.channel}
+        if self.source is not None:
+            source = self.source
+            data["source"] = {"file": source.file, "sha256": source.sha256, "row": source.row}
+        if self.reason is not None:
+            data["reason"] = self.reason
         return data
 
     @classmethod
