@@ -57,10 +57,11 @@ def _catch_up_after_writes(response):
 
 
 def _register(app: Flask) -> None:
-    from web import auth, errors, formatting
+    from web import auth, errors, formatting, security
     from web.api import api
     from web.pages import register_pages
 
+    security.register(app)
     errors.register(app)
     formatting.register(app)
     auth.register(app)

@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length
 
 from web.context import registry
 from web.errors import respond
+from web.security import limiter
 
 bp = Blueprint("auth", __name__)
 PUBLIC_ENDPOINTS = {"auth.login", "static", "health", "api.openapi", "api.docs",
@@ -29,12 +30,20 @@ def login():
     form = LoginForm()
     failed = False
     if form.validate_on_submit():
+        address = request.remote_addr or ""
+        wait = limiter().retry_after(form.username.data, address)
+        if wait:  # refused before any password is checked, whether or not the user exists
+            minutes = max(1, -(-wait // 60))
+            page = render_template("login.html", form=form, failed=False, wait=minutes)
+            return page, 429, {"Retry-After": str(wait)}
         user = registry().authenticate(form.username.data, form.password.data)
         if user is not None:
+            limiter().succeeded(form.username.data)
             session.clear()
             session["username"] = user["username"]
             session.permanent = True
             return redirect(_safe_next(form.next.data) or url_for("pages.dashboard"))
+        limiter().failed(form.username.data, address)
         failed = True
     elif request.method == "GET":
         form.next.data = request.args.get("next", "")
