@@ -81,7 +81,11 @@ def take_header(table: CsvFile, columns: tuple[str, ...]) -> list[RowError]:
     table.header, table.rows = [h.lower() for h in header], table.rows[1:]
     missing = [c for c in columns if c not in table.header]
     extra = [h for h in table.header if h not in columns]
+    repeated = [c for c in columns if table.header.count(c) > 1]
     errors = []
+    if repeated:
+        errors.append(RowError(number, "header",
+                               f"column(s) named more than once: {', '.join(repeated)}"))
     if missing:
         errors.append(RowError(number, "header", f"missing column(s): {', '.join(missing)}"))
     if extra:

@@ -70,6 +70,8 @@ def test_a_changed_value_is_refused_unless_restated_with_a_reason(seeded):
 @pytest.mark.parametrize("data, expected", [
     (b"provider,indicator\nRY6,WIC4H\n", "row 1: header: missing column(s): service_line"),
     (HEADER.strip().encode() + b",colour\n", "row 1: header: unexpected column(s): colour"),
+    (HEADER.strip().encode() + b",note\nRY6,WIC4H,walk_in_centres,2018-12,9,10,,,,\n",
+     "row 1: header: column(s) named more than once: note"),  # was an IndexError
     (b"", "file: file: the file is empty"),
     (b"\xff\xfe" + "provider".encode("utf-16-le"), "file: encoding: the file is not UTF-8"),
     (HEADER.encode() + b"RY6,WIC4H\n", "row 2: row: has 2 cells but the header has 10"),
