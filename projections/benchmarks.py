@@ -25,7 +25,8 @@ from projections.store import placeholders
 from projections.timestamps import stamp
 
 FACTS = FactTables("bench")
-SETTLE = 500  # cells recomputed per transaction when a catch-up settles
+SETTLE = 100  # cells recomputed per transaction when a catch-up settles (~70 providers
+# x 12 peer groups of rows each, held until written)
 CELL = ("indicator", "service_line", "period")
 GROUP_COLUMNS = ("indicator", "service_line", "period", "peer_group", "providers", "value",
                  "numerator", "denominator", "minimum", "q1", "median", "q3", "maximum",
@@ -216,7 +217,7 @@ def _funnel(figures, measure: str, multiplier):
     if measure == "proportion":
         assessment = assess_proportions(numerators, denominators)
         return _percent(assessment)
-    return assess_rates(numerators, denominators, multiplier or 1)
+    return assess_rates(numerators, denominators, multiplier or 1, lazy_limits=True)
 
 
 def _percent(assessment):

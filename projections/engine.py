@@ -90,7 +90,7 @@ class Projection:
 class Runner:
     """Runs projections over the application's log: catch up, rebuild, status, checksum."""
 
-    def __init__(self, app, store, projections, page: int = 500):
+    def __init__(self, app, store, projections, page: int = 2000):
         self.app, self.store, self.page = app, store, page
         self.projections = {p.name: p for p in projections}
         self._created = False

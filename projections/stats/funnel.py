@@ -82,6 +82,60 @@ def rate_funnel_limits(denominator: float, target: float, multiplier: float = 1.
     return FunnelLimits(denominator, target * multiplier, *bands)
 
 
+class LazyRateLimits:
+    """``rate_funnel_limits(denominator, target, multiplier)`` with each bound solved the
+    first time it is read (each root-finding is the same, so each bound is the same
+    float): where a provider sits needs two of the four bounds unless it is flagged."""
+
+    __slots__ = ("denominator", "target", "_expected", "_multiplier", "_bounds")
+
+    def __init__(self, denominator: float, target: float, multiplier: float = 1.0):
+        _check_denominator(denominator)
+        if target <= 0:
+            raise ValueError("a target rate must be positive")
+        self.denominator, self.target = denominator, target * multiplier
+        self._expected, self._multiplier = target * denominator, multiplier
+        self._bounds: dict[str, float] = {}
+
+    def _bound(self, name: str, solve, level: float) -> float:
+        found = self._bounds.get(name)
+        if found is None:
+            found = self._bounds[name] = (solve(self._expected, level) / self.denominator
+                                          * self._multiplier)
+        return found
+
+    @property
+    def lower_95(self) -> float:
+        return self._bound("lower_95", _lowest_count_not_low, LEVELS[0])
+
+    @property
+    def upper_95(self) -> float:
+        return self._bound("upper_95", _highest_count_not_high, LEVELS[0])
+
+    @property
+    def lower_998(self) -> float:
+        return self._bound("lower_998", _lowest_count_not_low, LEVELS[1])
+
+    @property
+    def upper_998(self) -> float:
+        return self._bound("upper_998", _highest_count_not_high, LEVELS[1])
+
+    def solved(self) -> FunnelLimits:
+        return FunnelLimits(self.denominator, self.target, self.lower_95, self.upper_95,
+                            self.lower_998, self.upper_998)
+
+
+def nested_position(value: float, limits) -> str:
+    """``funnel_position`` reading the 95% bounds first and a 99.8% bound only beyond
+    them: the same code, since the 99.8% band contains the 95% band (for exact-Poisson
+    limits by construction: a wider interval reaches the target from further out)."""
+    if value > limits.upper_95:
+        return "above_998" if value > limits.upper_998 else "above_95"
+    if value < limits.lower_95:
+        return "below_998" if value < limits.lower_998 else "below_95"
+    return INSIDE
+
+
 def funnel_position(value: float, limits: FunnelLimits) -> str:
     """Position code of ``value`` against ``limits`` (strictly outside = flagged)."""
     if value > limits.upper_998:

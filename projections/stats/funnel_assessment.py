@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from projections.stats.funnel import (
     INSIDE,
     FunnelLimits,
+    LazyRateLimits,
     funnel_position,
+    nested_position,
     pooled_target,
     proportion_funnel_limits,
     rate_funnel_limits,
@@ -61,7 +63,11 @@ class FunnelAssessment:
 
 def position_against(value: float, unadjusted: FunnelLimits, adjusted: FunnelLimits) -> ProviderPosition:
     """Both positions of ``value`` and which set of limits flagged it."""
-    plain, wide = funnel_position(value, unadjusted), funnel_position(value, adjusted)
+    if isinstance(unadjusted, LazyRateLimits):
+        plain = nested_position(value, unadjusted)
+        wide = plain if adjusted is unadjusted else funnel_position(value, adjusted)
+    else:
+        plain, wide = funnel_position(value, unadjusted), funnel_position(value, adjusted)
     flags = (plain != INSIDE, wide != INSIDE)
     flagged_by = {(False, False): "none", (True, False): "unadjusted", (False, True): "adjusted"}
     return ProviderPosition(value, plain, wide, flagged_by.get(flags, "both"), unadjusted, adjusted)
@@ -87,16 +93,23 @@ def assess_rates(
     multiplier: float = 1.0,
     transform: str = "sqrt",
     trim: float = DEFAULT_TRIM,
+    lazy_limits: bool = False,
 ) -> FunnelAssessment:
-    """Funnel positions of rates count/n * multiplier around the pooled rate."""
+    """Funnel positions of rates count/n * multiplier around the pooled rate.
+
+    With ``lazy_limits`` each provider's unadjusted limits are a ``LazyRateLimits``
+    (same attributes, same values) whose bounds are solved only as far as placing the
+    provider needs: the same positions for half the root-finding.
+    """
     target = pooled_target(counts, denominators)
     spread = rate_overdispersion(counts, denominators, target, transform, trim)
 
     def adjusted(n: float) -> FunnelLimits:
         return adjusted_rate_limits(n, target, spread.tau2, transform, multiplier)
 
+    limits = LazyRateLimits if lazy_limits else rate_funnel_limits
     return _assess(counts, denominators, multiplier, target, spread,
-                   lambda n: rate_funnel_limits(n, target, multiplier), adjusted)
+                   lambda n: limits(n, target, multiplier), adjusted)
 
 
 def _assess(
