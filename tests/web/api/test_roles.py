@@ -1,5 +1,5 @@
 """Every write endpoint x every role: allowed roles succeed, the others get 403 and store
-nothing.
+nothing. Every write operation in the OpenAPI document must be in the matrix.
 
 The roles are the service layer's rules (registry.services.permissions), the same on
 every engine, so this matrix runs on SQLite only, each case on a copy of one seeded
@@ -7,6 +7,7 @@ database file (copying a file is much faster than seeding 110 registries). Refus
 writes are checked on both engines by the resource modules' own tests.
 """
 
+import re
 import shutil
 
 import pytest
@@ -87,6 +88,8 @@ WRITES = {  # name: (set-up, path, body, roles allowed, status on success)
     "decide application": (scheduled, FT + "/decision",
                            {"decision": "withdrawn", "effective": "2014-01-01",
                             "reason": "trust request"}, {"admin", "regulator"}, 200),
+    "checkpoint ledger": (submitted, "/ledger/checkpoints", {"reason": "audit"},
+                          {"admin", "regulator"}, 201),
 }
 
 
@@ -138,3 +141,16 @@ def test_each_role_may_make_only_its_own_writes(copied, write, role):
     else:
         assert response.status_code == 403, response.json
         assert event_count(registry) == before
+
+
+def test_the_matrix_covers_every_write_in_the_openapi_document(copied):
+    flask_app, _ = copied
+    document = flask_app.test_client().get("/api/v1/openapi.json").json
+    paths = [path.format(query_id="Q1") for _, path, *_ in WRITES.values()]
+    uncovered = []
+    for template, operations in document["paths"].items():
+        for method in set(operations) & {"post", "put", "patch", "delete"}:
+            pattern = re.sub(r"\\{\w+\\}", "[^/]+", re.escape(template.removeprefix("/api/v1")))
+            if method != "post" or not any(re.fullmatch(pattern, p) for p in paths):
+                uncovered.append(f"{method.upper()} {template}")
+    assert uncovered == []
