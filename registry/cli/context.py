@@ -1,6 +1,7 @@
 """What every CLI command shares: the acting user, the open registry, error handling."""
 
 import functools
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -65,15 +66,26 @@ def handle_errors(command):
 
 
 class Progress:
-    """A progress bar on stderr that appears only once a job has run for a second."""
+    """A progress bar on stderr that appears only once a job has run for a second.
+
+    With ``REGISTRY_PROGRESS=lines`` it prints a plain line instead (``LABEL: DONE/TOTAL``,
+    at each whole percent), from the start and whether or not stderr is a terminal: for
+    logs, and for a supervisor that watches how far a job has got."""
 
     def __init__(self, label: str, delay: float = 1.0):
         self.label, self.delay = label, delay
         self.started = time.monotonic()
         self.bar = None
         self.shown = 0
+        self.lines = os.environ.get("REGISTRY_PROGRESS", "") == "lines"
 
     def __call__(self, done: int, total: int) -> None:
+        if self.lines:
+            if done >= total or done * 100 // max(total, 1) > self.shown * 100 // max(total, 1):
+                click.echo(f"{self.label.strip()}: {done}/{total}", err=True)
+                sys.stderr.flush()
+            self.shown = done
+            return
         if self.bar is None:
             if not sys.stderr.isatty() or time.monotonic() - self.started < self.delay:
                 return
