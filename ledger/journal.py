@@ -20,8 +20,14 @@ from hashlib import sha256
 from pathlib import Path
 from uuid import UUID
 
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
+from eventsourcing.postgres import (
+    PostgresAggregateRecorder,
+    PostgresApplicationRecorder,
+    PostgresFactory,
+)
+from eventsourcing.persistence import InterfaceError, OperationalError
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteFactory
+from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
 from ledger import keys
@@ -33,6 +39,7 @@ DDL = ("CREATE TABLE IF NOT EXISTS {table} (leaf_index BIGINT PRIMARY KEY, "
        "position BIGINT NOT NULL UNIQUE, originator_id TEXT NOT NULL, "
        "version BIGINT NOT NULL, leaf_hash TEXT NOT NULL, seal TEXT NOT NULL)")
 _SEALED = struct.Struct(">QQ")
+CHUNK = 1000  # events per INSERT on PostgreSQL (EVENTSOURCING.md: keep statements small)
 
 
 def seal(mac_key: bytes, leaf_index: int, position: int, leaf_hash_hex: str) -> str:
@@ -137,13 +144,29 @@ class JournalledPostgresRecorder(PostgresApplicationRecorder):
                              "WHERE originator_id = ANY(%s)").format(
             Identifier(self.datastore.schema), Identifier(self.events_table_name))
 
-    def _fetch_ids_after_insert_events(self, curs, stored_events, **kwargs):
-        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        if stored_events:
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library
+    def insert_events(self, stored_events, **kwargs):
+        """The library's insert, in one transaction as before, but without psycopg's
+        pipeline mode and in chunks: a single pipelined save of ~15,000 events or more
+        never returned (client and server each waiting for the other, as in psycopg
+        issue #685), and an import file is one save. Locking and NOTIFY are as the
+        library does them; the journal entries follow in the same transaction."""
+        ids: list[int] = []
+        with self.datastore.get_connection() as conn, conn.transaction(), \
+                conn.cursor() as curs:
+            self._insert_events(curs, stored_events, **kwargs)
+            if not stored_events:
+                return ids
+            self._lock_table(curs)
+            self._notify_channel(curs)
+            for start in range(0, len(stored_events), CHUNK):
+                chunk = stored_events[start:start + CHUNK]
+                PostgresAggregateRecorder._insert_stored_events(self, curs, chunk, **kwargs)
+                ids += super()._fetch_ids_after_insert_events(curs, chunk, **kwargs)
             curs.execute(self._next_index)
-            first = curs.fetchone()["next"]
-            curs.executemany(self._insert_journal,
-                             entries(self.mac_key, first, ids, stored_events))
+            rows = entries(self.mac_key, curs.fetchone()["next"], ids, stored_events)
+            for start in range(0, len(rows), CHUNK):
+                curs.executemany(self._insert_journal, rows[start:start + CHUNK])
         return ids
 
     def journal_size(self) -> int:

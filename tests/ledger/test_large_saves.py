@@ -1,0 +1,39 @@
+"""One save of many thousand events (an import file is one save) completes on both engines,
+with every event journalled in order: on PostgreSQL the library's pipelined insert of
+~15,000 events or more never returned."""
+
+import threading
+import uuid
+
+from eventsourcing.domain import Aggregate
+
+
+class Probe(Aggregate):
+    def __init__(self, n: int, note: str):
+        self.n, self.note = n, note
+
+
+def test_a_save_of_twenty_thousand_events_completes_and_is_journalled(app):
+    probes = [Probe(n, f"{n:08d} " * 60) for n in range(20_000)]  # ~600-byte events
+    outcome = {}
+
+    def save():
+        try:
+            outcome["recordings"] = app.save(*probes)
+        except Exception as error:  # reported below, in the test's own thread
+            outcome["error"] = error
+
+    worker = threading.Thread(target=save, daemon=True)
+    worker.start()
+    worker.join(timeout=120)  # a deadline, not a synchronisation: a hang fails the test
+    assert not worker.is_alive(), "the save did not return within 2 minutes"
+    assert "error" not in outcome, outcome.get("error")
+    positions = [r.notification.id for r in outcome["recordings"]]
+    assert len(positions) == len(set(positions)) == len(probes)
+    journal = app.read_side.store.query(
+        "SELECT leaf_index, position, originator_id FROM ledger_journal ORDER BY leaf_index")
+    tail = journal[-len(probes):]
+    assert [int(r["position"]) for r in tail] == positions
+    assert [uuid.UUID(r["originator_id"]) for r in tail] == [p.id for p in probes]
+    assert [int(r["leaf_index"]) for r in journal] == list(range(len(journal)))
+    assert app.ledger.verify(full=True)["ok"]
