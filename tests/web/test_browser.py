@@ -108,3 +108,37 @@ def test_the_main_pages_render_in_the_browser(page):
     assert page.locator(".swagger-ui").count() == 1
     page.goto("/indicators/WIC4H?highlight=RYX")
     assert page.locator("#funnel-chart svg").bounding_box()["width"] > 200
+
+
+def test_the_content_security_policy_blocks_nothing_the_pages_use(populated, page):
+    """Every page works under the policy: no violation reported, the API documentation
+    renders its operations, and the provider page's domain choice still submits itself
+    (by static/forms.js, since inline handlers are refused)."""
+    from tests.builders import ADMIN
+    from tests.web.conftest import PASSWORD
+    registry = populated.extensions["registry"]
+    for quarter in range(1, 5):  # a second domain (quality) on the provider's page
+        registry.submit({"provider": "RY6", "indicator": "PU1000",
+                         "service_line": "district_nursing", "period": f"2018-Q{quarter}",
+                         "numerator": 3 + quarter, "denominator": 1000}, ADMIN)
+    registry.read_side.catch_up()
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    page.goto("/login")
+    page.fill("#username", "regulator")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+    for path in ("/", "/providers", "/providers/RY6", "/indicators/WIC4H?highlight=RYX",
+                 "/contracts", "/pipeline", "/audit", "/account", "/api/v1/docs"):
+        assert page.goto(path).status == 200, path
+    page.wait_for_selector(".swagger-ui .opblock", timeout=15000)
+    page.goto("/providers/RY6")
+    options = page.locator("select[name=domain] option")
+    assert options.count() > 1
+    choice = options.nth(1).get_attribute("value")
+    with page.expect_navigation(timeout=10000):
+        page.select_option("select[name=domain]", choice)
+    assert f"domain={choice}" in page.url
+    assert violations == []

@@ -105,6 +105,14 @@ def test_every_form_refuses_a_post_without_its_csrf_token(populated, client):
     assert client.get("/").status_code == 200  # still signed in: logout was refused too
 
 
+def test_the_api_ignores_a_signed_in_session_so_needs_no_csrf_token(client):
+    """The API is exempt from CSRF because it takes only bearer tokens: a browser's session
+    cookie, sent along by a forged cross-site request, authorises nothing there."""
+    sign_in(client, "admin")
+    response = client.post("/api/v1/submissions", json={"provider": "RY6"})
+    assert response.status_code == 401
+
+
 # -- signing in: a limit on failures, the same for unknown users ------------------------
 
 @pytest.fixture
