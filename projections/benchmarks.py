@@ -67,12 +67,16 @@ class Benchmarks(Projection):
         "(provider, indicator)",)
 
     def start_page(self, cursor) -> None:
+        self.facts = FACTS.page()
         self.cells: set[tuple] = set()
         self.organisations: set[str] = set()
         self.indicators: set[str] = set()
 
+    def read_ahead(self, cursor, events) -> None:
+        self.facts.read_ahead(cursor, events)
+
     def apply(self, cursor, logged) -> None:
-        changed = FACTS.apply(cursor, logged) or {}
+        changed = FACTS.apply(cursor, logged, self.facts) or {}
         if "cell" in changed:
             self.cells.add(changed["cell"])
         self.organisations.update([changed["organisation"]] if "organisation" in changed
@@ -82,6 +86,7 @@ class Benchmarks(Projection):
     def finish_page(self, cursor) -> None:
         """The page's facts are stored; the cells they touch are recomputed once the log is
         caught up (``settle``), not after every page: here they are only marked."""
+        self.facts.write(cursor)
         cursor.executemany("INSERT INTO benchmark_dirty VALUES (?, ?, ?) "
                            "ON CONFLICT DO NOTHING", sorted(self.cells))
         for column, codes in (("provider", self.organisations),

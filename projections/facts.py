@@ -7,6 +7,7 @@ its own copy (under its own table prefix) so it stays independent of the others.
 """
 
 import json
+from functools import lru_cache
 
 from projections.timestamps import stamp
 from registry.periods import parse_period
@@ -98,51 +99,67 @@ class FactTables:
                               "WHERE recorded_at <= ? ORDER BY predecessor",
                               (known_at,)).fetchall()
 
-    def apply(self, cursor, logged) -> dict | None:
-        """Record the facts an event carries; returns what changed, for dirty tracking."""
+    def apply(self, cursor, logged, page: "FactPage | None" = None) -> dict | None:
+        """Record the facts an event carries; returns what changed, for dirty tracking.
+
+        With ``page`` (``FactPage``) submission versions are buffered and written by
+        ``page.write``, one executemany per page, which must come before anything reads
+        the submissions table in that transaction; without, each is written at once.
+        """
         handler = getattr(self, f"_{logged.aggregate_type}_{logged.event_type}", None)
-        return handler(cursor, logged) if handler else None
+        return handler(cursor, logged, page) if handler else None
+
+    def page(self) -> "FactPage":
+        return FactPage(self)
 
     # submissions
 
-    def _Submission_Submitted(self, cursor, logged):
+    def _Submission_Submitted(self, cursor, logged, page=None):
         d = logged.data
         row = {"provider": d["provider"], "indicator": d["indicator"],
                "service_line": d["service_line"], "period": d["period"], "withdrawn": 0,
                **{k: d["values"].get(k) for k in _VALUES}}
-        return self._submission_version(cursor, logged, row)
+        return self._submission_version(cursor, logged, row, page)
 
-    def _Submission_Restated(self, cursor, logged):
-        row = self._latest_submission(cursor, logged)
+    def _Submission_Restated(self, cursor, logged, page=None):
+        row = self._latest_submission(cursor, logged, page)
         row.update({k: logged.data["values"].get(k) for k in _VALUES})
-        return self._submission_version(cursor, logged, row)
+        return self._submission_version(cursor, logged, row, page)
 
-    def _Submission_Withdrawn(self, cursor, logged):
-        row = self._latest_submission(cursor, logged)
+    def _Submission_Withdrawn(self, cursor, logged, page=None):
+        row = self._latest_submission(cursor, logged, page)
         row["withdrawn"] = 1
-        return self._submission_version(cursor, logged, row)
+        return self._submission_version(cursor, logged, row, page)
 
-    def _latest_submission(self, cursor, logged) -> dict:
-        return cursor.execute(
-            f"SELECT provider, indicator, service_line, period, withdrawn, numerator, "
-            f"denominator, value, sd, n FROM {self.p}_submissions WHERE aggregate_id = ? "
-            "ORDER BY version DESC LIMIT 1", (str(logged.aggregate_id),)).fetchone()
+    def _latest_submission(self, cursor, logged, page=None) -> dict:
+        """The highest version recorded so far: stored, or buffered in this page."""
+        key = str(logged.aggregate_id)
+        row = cursor.execute(
+            f"SELECT version, provider, indicator, service_line, period, withdrawn, "
+            f"numerator, denominator, value, sd, n FROM {self.p}_submissions WHERE "
+            "aggregate_id = ? ORDER BY version DESC LIMIT 1", (key,)).fetchone()
+        buffered = page.latest.get(key) if page is not None else None
+        if buffered is not None and (row is None or buffered["version"] > row["version"]):
+            row = dict(buffered)
+        if row is not None:
+            del row["version"]
+        return row
 
-    def _submission_version(self, cursor, logged, row: dict) -> dict:
-        start = parse_period(row["period"]).start.isoformat()
-        cursor.execute(
-            f"INSERT INTO {self.p}_submissions VALUES "
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (str(logged.aggregate_id), logged.version, row["provider"], row["indicator"],
-             row["service_line"], row["period"], start, logged.position,
-             stamp(logged.recorded_at), row["withdrawn"], row["numerator"],
-             row["denominator"], as_text(row["value"]), as_text(row["sd"]), row["n"]))
+    def _submission_version(self, cursor, logged, row: dict, page=None) -> dict:
+        start = _period_start(row["period"])
+        values = (str(logged.aggregate_id), logged.version, row["provider"], row["indicator"],
+                  row["service_line"], row["period"], start, logged.position,
+                  stamp(logged.recorded_at), row["withdrawn"], row["numerator"],
+                  row["denominator"], as_text(row["value"]), as_text(row["sd"]), row["n"])
+        if page is None or not page.buffer(cursor, values, row):
+            cursor.execute(f"INSERT INTO {self.p}_submissions VALUES "
+                           "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
         return {"cell": (row["indicator"], row["service_line"], row["period"]),
                 "series": (row["provider"], row["indicator"], row["service_line"])}
 
     # organisations
 
-    def _Organisation_Registered(self, cursor, logged):
+    def _Organisation_Registered(self, cursor, logged, page=None):
         d = logged.data
         return self._organisation_version(cursor, logged, d["code"],
                                           {f: d.get(f) for f in _ORG_FIELDS})
@@ -152,17 +169,17 @@ class FactTables:
         code = current.pop("code")
         return self._organisation_version(cursor, logged, code, {**current, **changes})
 
-    def _Organisation_Renamed(self, cursor, logged):
+    def _Organisation_Renamed(self, cursor, logged, page=None):
         return self._organisation_change(cursor, logged, {"name": logged.data["name"]})
 
-    def _Organisation_TypeChanged(self, cursor, logged):
+    def _Organisation_TypeChanged(self, cursor, logged, page=None):
         return self._organisation_change(cursor, logged, {"kind": logged.data["kind"]})
 
-    def _Organisation_Corrected(self, cursor, logged):
+    def _Organisation_Corrected(self, cursor, logged, page=None):
         changes = {k: v for k, v in logged.data["changes"].items() if k in _ORG_FIELDS}
         return self._organisation_change(cursor, logged, changes) if changes else None
 
-    def _Organisation_Merged(self, cursor, logged):
+    def _Organisation_Merged(self, cursor, logged, page=None):
         code = self._latest(cursor, "organisations", logged)["code"]
         cursor.execute(f"INSERT INTO {self.p}_lineage VALUES (?, ?, ?, ?, ?)",
                        (code, logged.data["successor"], str(logged.data["effective"]),
@@ -186,7 +203,7 @@ class FactTables:
 
     # indicators
 
-    def _Indicator_Defined(self, cursor, logged):
+    def _Indicator_Defined(self, cursor, logged, page=None):
         d = logged.data
         definition = {f: d.get(f) for f in _INDICATOR_FIELDS}
         definition["revisions"] = []
@@ -200,11 +217,11 @@ class FactTables:
             definition["revisions"].append(revision)
         return self._indicator_version(cursor, logged, row["code"], definition)
 
-    def _Indicator_Revised(self, cursor, logged):
+    def _Indicator_Revised(self, cursor, logged, page=None):
         return self._indicator_change(cursor, logged, logged.data["changes"],
                                       logged.data["effective_period"])
 
-    def _Indicator_Corrected(self, cursor, logged):
+    def _Indicator_Corrected(self, cursor, logged, page=None):
         return self._indicator_change(cursor, logged, logged.data["changes"])
 
     def _indicator_version(self, cursor, logged, code: str, definition: dict) -> dict:
@@ -213,6 +230,55 @@ class FactTables:
                         stamp(logged.recorded_at),
                         json.dumps(_jsonable(definition), sort_keys=True)))
         return {"indicator": code}
+
+
+class FactPage:
+    """A page's submission versions, written together (``write``). ``read_ahead`` learns
+    which versions of the page's aggregates are stored already, so that a version
+    recorded twice (a row inserted behind the registry's back) is still refused by the
+    table's key at its own event, as a one-row INSERT refuses it."""
+
+    def __init__(self, tables: FactTables):
+        self.tables = tables
+        self.rows: list[tuple] = []
+        self.latest: dict[str, dict] = {}  # aggregate id -> its highest buffered version
+        self.keys: set[tuple[str, int]] = set()  # (aggregate id, version) stored or buffered
+
+    def read_ahead(self, cursor, events) -> None:
+        ids = list(dict.fromkeys(str(e.aggregate_id) for e in events
+                                 if e.aggregate_type == "Submission"))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            rows = cursor.execute(
+                f"SELECT aggregate_id, version FROM {self.tables.p}_submissions WHERE "
+                f"aggregate_id IN ({', '.join('?' * len(chunk))})", chunk).fetchall()
+            self.keys.update((r["aggregate_id"], int(r["version"])) for r in rows)
+
+    def buffer(self, cursor, values: tuple, row: dict) -> bool:
+        """Keep the version for ``write``; False (write it now) if its key is taken."""
+        key = (values[0], values[1])
+        if key in self.keys:
+            self.write(cursor)
+            return False
+        self.keys.add(key)
+        self.rows.append(values)
+        latest = self.latest.get(key[0])
+        if latest is None or key[1] > latest["version"]:
+            self.latest[key[0]] = {"version": key[1], **{
+                c: row[c] for c in ("provider", "indicator", "service_line", "period",
+                                    "withdrawn", "numerator", "denominator", "value", "sd",
+                                    "n")}}
+        return True
+
+    def write(self, cursor) -> None:
+        cursor.executemany(f"INSERT INTO {self.tables.p}_submissions VALUES "
+                           "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.rows)
+        self.rows = []
+
+
+@lru_cache(maxsize=4096)
+def _period_start(label: str) -> str:
+    return parse_period(label).start.isoformat()
 
 
 def as_text(value) -> str | None:

@@ -25,8 +25,19 @@ class Figure:
     n: int | None = None
 
 
-def figure(provider: str, fact: dict, measure: str, multiplier: int | None) -> Figure:
+def figure(provider: str, fact: dict, measure: str, multiplier: int | None,
+           intervals: bool = True) -> Figure:
+    """The provider's figure; without its intervals (None) when ``intervals`` is False
+    (SPC charts plot values only)."""
     num, den = fact.get("numerator"), fact.get("denominator")
+    if not intervals:
+        if measure == "proportion":
+            value = num / den * 100.0
+        elif measure == "rate":
+            value = num / den * (multiplier or 1)
+        else:
+            value = float(fact["value"])
+        return Figure(provider, value, num, den, None, None, fact.get("n"))
     if measure == "proportion":
         scale = 100.0
         value = num / den * scale

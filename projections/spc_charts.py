@@ -53,12 +53,16 @@ class SpcCharts(Projection):
     indexes = FACTS.indexes
 
     def start_page(self, cursor) -> None:
+        self.facts = FACTS.page()
         self.series: set[tuple] = set()
         self.providers: set[str] = set()
         self.indicators: set[str] = set()
 
+    def read_ahead(self, cursor, events) -> None:
+        self.facts.read_ahead(cursor, events)
+
     def apply(self, cursor, logged) -> None:
-        changed = FACTS.apply(cursor, logged) or {}
+        changed = FACTS.apply(cursor, logged, self.facts) or {}
         if "series" in changed:
             self.series.add(changed["series"])
         if "merged" in changed:
@@ -69,6 +73,7 @@ class SpcCharts(Projection):
     def finish_page(self, cursor) -> None:
         """The page's facts are stored; the charts they touch (and their successors' as
         known now) are marked, and recomputed once the log is caught up (``settle``)."""
+        self.facts.write(cursor)
         series = set(self.series)
         for code in self.providers:
             series.update(FACTS.keys(cursor, SERIES, "provider = ?", (code,)))
@@ -221,7 +226,8 @@ def _points(provider: str, facts: list[dict], predecessors: list[dict], definiti
         members = by_period[period]
         if measure == "median" and len(members) > 1:
             members = [m for m in members if m["provider"] == provider] or members[:1]
-        figures = [figure(m["provider"], m, measure, multiplier) for m in members]
+        figures = [figure(m["provider"], m, measure, multiplier, intervals=False)
+                   for m in members]
         value = figures[0].value if len(figures) == 1 else \
             pooled(figures, measure, multiplier)["value"]
         points.append({"period": period, "value": value, "start": members[0]["period_start"],

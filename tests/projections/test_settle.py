@@ -77,3 +77,59 @@ def test_a_page_at_a_time_and_one_page_give_the_same_tables(submitted, store):
     one = Runner(submitted, store, [Benchmarks(), SpcCharts()], page=10_000)
     one.rebuild()
     assert one.checksums() == paged
+
+
+def _event(position, aggregate_id, version, kind, **data):
+    from datetime import datetime, timezone
+    from types import SimpleNamespace
+
+    from projections.eventlog import LoggedEvent
+    event = SimpleNamespace(timestamp=datetime(2024, 1, 1, tzinfo=timezone.utc), **data)
+    return LoggedEvent(position, aggregate_id, version, f"registry.submission:Submission.{kind}",
+                       event=event)
+
+
+def test_facts_buffered_in_a_page_are_read_back_and_a_version_stored_twice_is_refused_at_once():
+    import sqlite3
+    import uuid
+
+    from projections.facts import FactTables
+    from projections.store import Cursor
+
+    conn = sqlite3.connect(":memory:")
+    conn.row_factory = sqlite3.Row
+    cursor = Cursor(conn.cursor(), "sqlite")
+    facts = FactTables("t")
+    for ddl in facts.tables.values():
+        cursor.execute(ddl)
+    one = uuid.uuid4()
+    cell = {"provider": "RY6", "indicator": "WIC4H", "service_line": "walk_in_centres",
+            "period": "2018-12"}
+    events = [_event(1, one, 1, "Submitted", values={"numerator": 9, "denominator": 10},
+                     **cell),
+              _event(2, one, 2, "Restated", values={"numerator": 8, "denominator": 10}),
+              _event(3, one, 3, "Withdrawn")]
+    page = facts.page()
+    page.read_ahead(cursor, events)
+    for logged in events:
+        facts.apply(cursor, logged, page)
+    assert cursor.execute("SELECT COUNT(*) AS n FROM t_submissions").fetchone()["n"] == 0
+    page.write(cursor)
+    rows = cursor.execute("SELECT version, provider, numerator, withdrawn FROM t_submissions "
+                          "ORDER BY version").fetchall()
+    assert rows == [{"version": 1, "provider": "RY6", "numerator": 9, "withdrawn": 0},
+                    {"version": 2, "provider": "RY6", "numerator": 8, "withdrawn": 0},
+                    {"version": 3, "provider": "RY6", "numerator": 8, "withdrawn": 1}]
+
+    again = facts.page()
+    duplicate = _event(4, one, 2, "Restated", values={"numerator": 1, "denominator": 10})
+    again.read_ahead(cursor, [duplicate])
+    with pytest.raises(sqlite3.IntegrityError):
+        facts.apply(cursor, duplicate, again)
+    fresh = facts.page()
+    twice = [_event(5, uuid.uuid4(), 1, "Submitted", values={}, **cell)]
+    twice.append(twice[0])
+    fresh.read_ahead(cursor, twice)
+    facts.apply(cursor, twice[0], fresh)
+    with pytest.raises(sqlite3.IntegrityError):
+        facts.apply(cursor, twice[1], fresh)
