@@ -74,7 +74,7 @@ class Victim:
         raise AssertionError(f"{self.args}: no awaited progress within {DEADLINE}s: "
                              f"{self.seen[-5:]}")
 
-    def wait_until(self, condition, poll: float = 0.02) -> bool:
+    def wait_until(self, condition, poll: float = 0.005) -> bool:
         """Poll ``condition()`` until true (True) or the process ends (False)."""
         deadline = time.monotonic() + DEADLINE
         while time.monotonic() < deadline:
@@ -113,12 +113,37 @@ def progress_of(line: str, label: str) -> tuple[int, int] | None:
     return (int(done), int(total)) if done.isdigit() and total.isdigit() else None
 
 
+def storing_events(database_url: str):
+    """A check that becomes true once events are being written after this moment:
+    SQLite's write-ahead log grows past its size now; PostgreSQL shows an INSERT into the
+    events table of this schema in progress."""
+    if database_url.startswith("sqlite"):
+        wal = Path(_sqlite_path(database_url) + "-wal")
+        baseline = wal.stat().st_size if wal.exists() else 0
+        return lambda: wal.exists() and wal.stat().st_size > baseline
+    server, schema = _postgres(database_url)
+    pattern = f'%insert into "{schema}"."registry_events"%'
+
+    def inserting() -> bool:
+        with psycopg.connect(server, autocommit=True) as conn:
+            return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+                                "AND lower(query) LIKE %s", (pattern,)).fetchone()[0] > 0
+    return inserting
+
+
+def _sqlite_path(database_url: str) -> str:
+    return database_url[len("sqlite:///"):]
+
+
+def _postgres(database_url: str) -> tuple[str, str]:
+    parts = urlsplit(database_url)
+    return parts._replace(query="").geturl(), parse_qs(parts.query)["schema"][0]
+
+
 def projection_position(database_url: str, name: str) -> int:
     """A projection's position as another process sees it (0 while its table is absent)."""
     if database_url.startswith("sqlite"):
-        path = urlsplit(database_url).path[1:] if database_url.startswith("sqlite:////") \
-            else database_url[len("sqlite:///"):]
-        with sqlite3.connect(path, timeout=10) as conn:
+        with sqlite3.connect(_sqlite_path(database_url), timeout=10) as conn:
             try:
                 row = conn.execute("SELECT position FROM projection_positions WHERE name = ?",
                                    (name,)).fetchone()
@@ -126,9 +151,7 @@ def projection_position(database_url: str, name: str) -> int:
                 row = None
         conn.close()
         return int(row[0]) if row else 0
-    parts = urlsplit(database_url)
-    schema = parse_qs(parts.query)["schema"][0]
-    server = parts._replace(query="").geturl()
+    server, schema = _postgres(database_url)
     with psycopg.connect(server, autocommit=True) as conn:
         found = conn.execute("SELECT to_regclass(%s)", (f'"{schema}".projection_positions',)
                              ).fetchone()[0]

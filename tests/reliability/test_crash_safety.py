@@ -21,7 +21,8 @@ from config.storage import open_registry
 from projections.eventlog import read_events
 from registry.imports import import_csv
 from tests.builders import ADMIN, seed, wic
-from tests.reliability.crash import Victim, cli_env, progress_of, projection_position, run
+from tests.reliability.crash import (Victim, cli_env, progress_of, projection_position,
+                                     run, storing_events)
 
 pytestmark = pytest.mark.slow
 
@@ -117,27 +118,34 @@ def _submitted(topics: list[str]) -> int:
 
 def test_an_import_killed_at_any_point_stores_its_file_whole_or_not_at_all(store):
     rng = random.Random(SEED)
-    files, points = [], 4
-    killed_mid_way = 0
-    for block in range(points):
+    modes = ["validating", "storing", "after", "storing"]
+    files, points = [], len(modes)
+    killed_mid_way = killed_while_storing = 0
+    for block, mode in enumerate(modes):
         path = store.home / f"big-{block}.csv"
         path.write_text(_csv(block))
         files.append(path)
         before = _submitted(store.topics())
         victim = Victim(store.env, "import", "submissions", str(path))
         label = f"Importing {path.name}"
-        share = rng.uniform(0, 1.5)
-        if share < 1:  # while validating: at a seeded share of the rows checked
+        share = rng.random()
+        if mode == "validating":  # at a seeded share of the rows checked
             victim.wait_for_line(lambda line: (p := progress_of(line, label)) is not None
                                  and p[0] >= share * p[1])
-        else:  # after validating: while storing, projecting or signing, or after
+        else:
             victim.wait_for_line(lambda line: (p := progress_of(line, label)) is not None
                                  and p[0] == p[1])
-            _delay(rng.uniform(0, 3.0), victim)
-        killed_mid_way += victim.kill()
+            if mode == "storing":  # as soon as its events are being written
+                victim.wait_until(storing_events(store.url))
+            else:  # a seeded time later: storing, projecting, signing, or after
+                _delay(rng.uniform(0, 3.0), victim)
+        alive = victim.kill()
+        killed_mid_way += alive
         after = _submitted(store.topics())
-        assert after - before in (0, PROVIDERS_PER_FILE * MONTHS), (block, share)
+        assert after - before in (0, PROVIDERS_PER_FILE * MONTHS), (block, mode, share)
+        killed_while_storing += mode == "storing" and alive and after == before
     assert killed_mid_way >= 1
+    assert killed_while_storing >= 1  # inside the transaction, and it left nothing
 
     for path in files[:-1]:  # every file again: what was not stored is stored now, once
         store.call(lambda r: import_csv(r, "submissions", path.read_bytes(), path.name,
