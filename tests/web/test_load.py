@@ -25,6 +25,7 @@ import pytest
 from config.settings import Settings
 from config.storage import open_registry
 from projections.eventlog import read_events
+from registry.identity import submission_id
 from tests.builders import ADMIN, seed, wic
 from tests.web.test_gunicorn import ROOT, STOP, _wait_until_healthy, free_port
 
@@ -149,6 +150,47 @@ def test_fifty_clients_reading_and_writing_get_no_errors_and_lose_nothing(loaded
     finally:
         registry.close()
     assert stored == Counter(f"LD{number:03d}" for number, _ in written)
+
+
+def test_restating_one_submission_from_many_processes_one_wins_the_rest_get_409(
+        loaded_server):
+    """The same race as tests/web/api/test_concurrency.py, across gunicorn's processes."""
+    base, token, env, log = loaded_server
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    cell = "/api/v1/submissions/RY6/WIC4H/walk_in_centres/2018-12"
+    barrier, answers = threading.Barrier(CLIENTS), [None] * CLIENTS
+
+    def restate(number: int) -> None:
+        body = json.dumps({"numerator": number, "denominator": 100, "expected_version": 1,
+                           "reason": f"recount {number}"}).encode()
+        request = Request(base + cell + "/restatements", data=body, headers=headers,
+                          method="POST")
+        barrier.wait(timeout=60)
+        try:
+            with urlopen(request, timeout=60) as response:
+                answers[number] = (response.status, json.load(response))
+        except HTTPError as error:
+            answers[number] = (error.code, json.load(error))
+            error.close()
+
+    threads = [threading.Thread(target=restate, args=(i,)) for i in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    statuses = Counter(status for status, _ in answers)
+    assert statuses == {200: 1, 409: CLIENTS - 1}, statuses
+    assert all("try again" in body["message"] for status, body in answers if status == 409)
+    winner = next(i for i, (status, _) in enumerate(answers) if status == 200)
+
+    registry = open_registry(Settings.from_env(env))
+    try:
+        wanted = submission_id("RY6", "WIC4H", "walk_in_centres", "2018-12")
+        events = [e for e in read_events(registry) if e.aggregate_id == wanted]
+    finally:
+        registry.close()
+    assert [e.version for e in events] == [1, 2]
+    assert events[1].event.provenance["reason"] == f"recount {winner}"
 
 
 def _summary(values: list[float]) -> str:
