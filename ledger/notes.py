@@ -51,6 +51,8 @@ class Checkpoint:
 
 def open_note(text: str, verifier: VerifierKey) -> Checkpoint:
     """The checkpoint in a signed note, after checking its signature with ``verifier``."""
+    if not isinstance(text, str):
+        raise NoteError("a signed checkpoint is text")
     body, separator, signatures = text.partition("\n\n")
     if not separator or not body:
         raise NoteError("a signed checkpoint has a body, a blank line and signature lines")

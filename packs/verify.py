@@ -56,7 +56,8 @@ def verify_pack(app, document: dict, verifier: VerifierKey | None = None) -> Rep
         report.problem(f"format: {document.get('format')!r} is not {FORMAT}")
         return report
     verifier = verifier or app.ledger.verifier
-    checkpoint = (document.get("ledger") or {}).get("checkpoint")
+    ledger = document.get("ledger")
+    checkpoint = ledger.get("checkpoint") if isinstance(ledger, dict) else None
     events = document.get("events") or []
     if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
         report.problem("events: not a list of event records")
@@ -69,6 +70,8 @@ def verify_pack(app, document: dict, verifier: VerifierKey | None = None) -> Rep
                 report.problem(f"event at position {event.get('position')}: malformed "
                                f"({type(error).__name__}: {error})")
     report.events = len(events)
+    if not isinstance(ledger, dict) or ledger.get("verifier_key") != str(verifier):
+        report.problem("ledger.verifier_key: not the key the checkpoint was checked with")
     _check_figures(app, document, report)
     return report
 
@@ -84,10 +87,10 @@ def _check_checkpoint(app, checkpoint, verifier, needed: bool, report: Report) -
         report.problem(f"ledger.checkpoint: its signature does not verify with "
                        f"{verifier.name}'s key ({error})")
         return False
-    if signed.tree_size != checkpoint.get("tree_size") or \
-            signed.root_hash.hex() != checkpoint.get("root_hash"):
-        report.problem("ledger.checkpoint: its tree size or root hash differs from the signed "
-                       "note")
+    if (signed.tree_size, signed.root_hash.hex(), signed.signed_at) != (
+            checkpoint.get("tree_size"), checkpoint.get("root_hash"), checkpoint.get("signed_at")):
+        report.problem("ledger.checkpoint: its tree size, root hash or signing time differs "
+                       "from the signed note")
     known = {c["tree_size"]: c for c in app.ledger.checkpoints()}.get(signed.tree_size)
     if known is None or known["root_hash"] != signed.root_hash.hex() or not known["verified"]:
         report.problem(f"ledger.checkpoint: the registry holds no verified checkpoint of "
@@ -143,14 +146,27 @@ def _check_figures(app, document: dict, report: Report) -> None:
     except RegistryError as error:
         report.problem(f"subject: the registry cannot recompute this pack ({error.message})")
         return
+    if document.get("title") != recomputed.title:
+        report.problem(f"title: the pack says {document.get('title')!r}, recomputed "
+                       f"{recomputed.title!r}")
     mismatches = list(_compare("figures", plain(recomputed.figures), document.get("figures")))
     report.figures = _count(recomputed.figures)
     report.problems += mismatches[:MAX_REPORTED]
     if len(mismatches) > MAX_REPORTED:
         report.problem(f"... and {len(mismatches) - MAX_REPORTED} more figure mismatches")
-    expected = {int(e["position"]) for e in recomputed.events}
+    records = {int(e["position"]): plain(e) for e in recomputed.events}
+    expected = set(records)
     found = {int(e["position"]) for e in document.get("events") or []
              if isinstance(e.get("position"), int)}
+    for event in document.get("events") or []:
+        position = event.get("position")
+        record = records.get(position) if isinstance(position, int) else None
+        if record is not None:
+            differs = sorted(k for k in set(record) | set(event) - {"ledger"}
+                             if record.get(k) != event.get(k))
+            if differs:
+                report.problem(f"events: the record at position {event['position']} differs "
+                               f"from the registry's in {', '.join(differs)}")
     for position in sorted(expected - found)[:MAX_REPORTED]:
         report.problem(f"events: the event at position {position} is missing from the pack")
     for position in sorted(found - expected)[:MAX_REPORTED]:

@@ -237,3 +237,29 @@ def test_the_pack_document_names_its_format(world):
     assert build(world, "audit", {"organisation": "RY6", **AUDIT_RANGE})["format"] == FORMAT
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT.*", build(world, "audit", {
         "organisation": "RY6", **AUDIT_RANGE})["as_of"])
+
+
+def test_a_mangled_attachment_is_reported_never_raised(world):
+    """Each part of pack.json (top level, the ledger and its checkpoint, an event and its
+    proof) replaced by JSON of another shape: a report naming problems, never an exception
+    (the CLI would otherwise print a traceback)."""
+    document = build(world, "renewal", {"contract": "QWO-WIC-2018"})
+    paths = [(k,) for k in document] + [("ledger", k) for k in document["ledger"]] + \
+        [("ledger", "checkpoint", k) for k in document["ledger"]["checkpoint"]] + \
+        [("events", 0, k) for k in document["events"][0]] + \
+        [("events", 0, "ledger", k) for k in document["events"][0]["ledger"]] + \
+        [("events", 0), ("figures", "contract"), ("figures", "indicators", 0)]
+    claims = {("generated_at",), ("generated_by",)}  # said by the registry, not provable
+    for path in paths:
+        for junk in (None, "x", [1, "a"], {"a": None}):
+            mangled = json.loads(json.dumps(document))
+            _set(mangled, path, junk)
+            report = verify_pack(world, mangled)
+            assert report.ok == (path in claims), (path, junk, report.problems)
+    assert verify_pack(world, document).ok
+
+
+def _set(document, path, value):
+    for step in path[:-1]:
+        document = document[step]
+    document[path[-1]] = value
