@@ -29,7 +29,9 @@ pytestmark = pytest.mark.slow
 
 SEED = int(os.environ.get("REGISTRY_CRASH_SEED", "20261123"))  # others try other points
 HEADER = "provider,indicator,service_line,period,numerator,denominator,value,sd,n,note"
-PROVIDERS_PER_FILE, MONTHS = 6, 150  # 900 rows a file
+# 900 rows a file in CI; REGISTRY_CRASH_PROVIDERS=134 makes files of 20,100 rows
+PROVIDERS_PER_FILE = int(os.environ.get("REGISTRY_CRASH_PROVIDERS", "6"))
+MONTHS = 150
 PROJECTIONS = ("histories", "benchmarks", "spc", "audit", "contracts", "pipeline",
                "notices", "ledger")
 
