@@ -20,12 +20,12 @@ from hashlib import sha256
 from pathlib import Path
 from uuid import UUID
 
+from eventsourcing.persistence import InterfaceError, OperationalError
 from eventsourcing.postgres import (
     PostgresAggregateRecorder,
     PostgresApplicationRecorder,
     PostgresFactory,
 )
-from eventsourcing.persistence import InterfaceError, OperationalError
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteFactory
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier

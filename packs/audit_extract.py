@@ -8,9 +8,9 @@ Figures: the organisation, the range, and counts of the events by type and by ch
 from collections import Counter
 from datetime import datetime
 
+from packs.document import Contents
 from projections.eventlog import plain
 from projections.histories import history
-from packs.document import Contents
 from registry.errors import InvalidInput, NotFound
 
 

@@ -6,6 +6,7 @@ SPC chart, its contracts and their renewals, its FT application and milestones. 
 everything its history holds (its own and its predecessors'), each proven in the ledger.
 """
 
+from packs.document import Contents
 from projections import catalogue
 from projections.benchmarks import benchmark
 from projections.contracts import contracts_register
@@ -13,7 +14,6 @@ from projections.eventlog import plain
 from projections.histories import history
 from projections.pipeline import pipeline_row
 from projections.spc_charts import spc_chart
-from packs.document import Contents
 from registry.errors import NotFound
 
 PEER_FIELDS = ("value", "quartile", "rank", "comparison")

@@ -17,8 +17,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from packs.document import ATTACHMENT, dumps
 from charts.cache import draw_ahead
+from packs.document import ATTACHMENT, dumps
 from packs.views import audit_view, chart_requests, common, ft_view, renewal_view
 from registry.errors import InvalidInput
 from web.formatting import comparison_tag, number, svg, when

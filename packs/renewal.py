@@ -9,12 +9,12 @@ service line (funnel) and its SPC chart. Events: every event of the contract.
 
 from datetime import date
 
+from packs.document import Contents
 from projections import catalogue
 from projections.benchmarks import benchmark
 from projections.contracts import contract_row
 from projections.histories import history
 from projections.spc_charts import spc_chart
-from packs.document import Contents
 from registry.errors import NotFound
 from registry.identity import contract_id
 from registry.periods import parse_period

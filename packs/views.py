@@ -11,9 +11,9 @@ from collections import defaultdict
 from markupsafe import Markup
 
 import charts
+from charts.cache import chart
 from charts.icons import meaning
 from packs.svg import for_print
-from charts.cache import chart
 
 KIND_LABELS = {"ft": "FT application evidence pack", "renewal": "Contract renewal pack",
                "audit": "Regulator audit extract"}
