@@ -7,14 +7,13 @@ PostgreSQL driver is kept under the ~2,000-event save that hung over a socket). 
 seed always gives the same bytes, so both engines import identical files.
 """
 
-import csv
-import io
 import math
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.scale import Scale
+from registry.demo.run import csv_bytes
 from registry.imports import contracts, indicators, milestones, organisations, submissions
 
 SEED = 20250
@@ -187,11 +186,5 @@ def _submission(rng, s: Series, period: str, month: int) -> dict:
 
 
 def _write(path: Path, columns: tuple[str, ...], rows: list[dict]) -> Path:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n",
-                            extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({c: "" if row.get(c) is None else row[c] for c in columns})
-    path.write_bytes(out.getvalue().encode("utf-8"))
+    path.write_bytes(csv_bytes(columns, rows))
     return path

@@ -23,12 +23,12 @@ from datetime import date, datetime, timezone
 import psycopg
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
-from eventsourcing.persistence import Transcoding
 from psycopg import sql
 
 from config.settings import postgres_env
 from config.storage import connection_kwargs, ensure_schema
 from ledger.leaf import leaf_data
+from registry.application import DateAsISO
 from registry.commands import load
 from registry.commands.submissions import Submit
 from registry.identity import submission_id
@@ -36,17 +36,6 @@ from registry.imports.reader import in_column_order, read_csv, take_header
 from registry.imports.submissions import COLUMNS
 from registry.measures import stored_values
 from registry.provenance import Provenance, Source
-
-
-class _DateAsISO(Transcoding):
-    type = date
-    name = "date_iso"
-
-    def encode(self, obj: date) -> str:
-        return obj.isoformat()
-
-    def decode(self, data: str) -> date:
-        return date.fromisoformat(data)
 
 
 class FloorSubmission(Aggregate):
@@ -71,7 +60,7 @@ class FloorApp(Application):
 
     def register_transcodings(self, transcoder) -> None:
         super().register_transcodings(transcoder)
-        transcoder.register(_DateAsISO())
+        transcoder.register(DateAsISO())
 
 
 def floor_env(engine: str, floor_url: str, sqlite_path: str) -> dict:
