@@ -70,13 +70,18 @@ def server(environment, tmp_path):
         _wait_until_healthy(process, base, log)
         yield base, environment["TEST_TOKEN"]
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=STOP)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        stop(process, log)
+
+
+def stop(process, log) -> None:
+    """Stop gunicorn gracefully, killing it if it does not stop in time; close its log."""
+    process.terminate()
+    try:
+        process.wait(timeout=STOP)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    log.close()
 
 
 def _wait_until_healthy(process, base: str, log) -> None:

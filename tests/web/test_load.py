@@ -28,7 +28,7 @@ from config.storage import open_registry
 from projections.eventlog import read_events
 from registry.identity import submission_id
 from tests.builders import ADMIN, seed, wic
-from tests.web.test_gunicorn import ROOT, STOP, _wait_until_healthy, free_port
+from tests.web.test_gunicorn import ROOT, _wait_until_healthy, free_port, stop
 
 pytestmark = pytest.mark.slow
 
@@ -67,13 +67,7 @@ def loaded_server(database_url, tmp_path):
         _wait_until_healthy(process, base, log)
         yield base, token, env, log
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=STOP)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        stop(process, log)
 
 
 READS = [
