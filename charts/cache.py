@@ -50,16 +50,23 @@ def use_directory(directory: Path | None) -> None:
 def chart(kind: str, document: dict | None, **options) -> str:
     if document is None:
         return ""
-    key = json.dumps([CODE_VERSION, kind, document, sorted(options.items())],
-                     sort_keys=True, default=str)
-    return _memo(kind, key, _state["directory"])
+    return _memo(kind, _key(kind, document, options), _state["directory"])
+
+
+def _key(kind: str, document: dict, options: dict) -> str:
+    return json.dumps([CODE_VERSION, kind, document, sorted(options.items())],
+                      sort_keys=True, default=str)
+
+
+def _path(directory: Path, kind: str, key: str) -> Path:
+    return directory / kind / f"{hashlib.sha256(key.encode()).hexdigest()}.svg"
 
 
 @lru_cache(maxsize=512)
 def _memo(kind: str, key: str, directory: Path | None) -> str:
     path = None
     if directory is not None:
-        path = directory / kind / f"{hashlib.sha256(key.encode()).hexdigest()}.svg"
+        path = _path(directory, kind, key)
         try:
             return path.read_text("utf-8")
         except (OSError, UnicodeDecodeError):
@@ -85,9 +92,8 @@ def draw_ahead(requests: list[tuple[str, dict | None, dict]]) -> int:
     for kind, document, options in requests:
         if document is None:
             continue
-        key = json.dumps([CODE_VERSION, kind, document, sorted(options.items())],
-                         sort_keys=True, default=str)
-        path = directory / kind / f"{hashlib.sha256(key.encode()).hexdigest()}.svg"
+        key = _key(kind, document, options)
+        path = _path(directory, kind, key)
         if not path.exists():
             missing[path] = (kind, key)
     workers = min(os.cpu_count() or 1, len(missing) // PER_WORKER)
