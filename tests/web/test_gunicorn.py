@@ -3,7 +3,9 @@
 Two workers, configured only by the environment (as the README says), on a free
 loopback port against a temporary SQLite store: a person signs in and reads the
 dashboard (the session, signed with REGISTRY_SECRET_KEY, holds whichever worker
-answers), and a system reads the API with a bearer token.
+answers), and a system reads the API with a bearer token. The sign-in limit holds across
+the two workers (failures are counted in the database, not in a worker's memory): each
+worker is kept busy in turn, so the other is known to answer.
 """
 
 import json
@@ -15,9 +17,9 @@ import sys
 import time
 from http.cookiejar import CookieJar
 from pathlib import Path
-from urllib.error import URLError
+from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode
-from urllib.request import HTTPCookieProcessor, Request, build_opener, urlopen
+from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, build_opener, urlopen
 
 import pytest
 
@@ -130,3 +132,66 @@ def test_gunicorn_serves_pages_to_a_signed_in_user_and_the_api_to_a_token(server
         assert response.headers["Content-Type"].startswith("application/json")
         codes = {o["code"] for o in json.load(response)}
     assert {"RY6", "RYX", "QWO"} <= codes
+
+    # The sign-in limit holds across the workers: three failures on one worker and two on
+    # the other make the limit (five), and then each worker refuses the right password.
+    # Counted per worker, neither would have seen five.
+    holds = [_Hold(base), _Hold(base)]
+    try:
+        def on_worker(i: int, username: str, password: str) -> int:
+            holds[i].release()  # its worker answers, then is the only one free
+            try:
+                return _sign_in(base, username, password)
+            finally:
+                holds[i] = _Hold(base)
+        assert [on_worker(i % 2, "regulator", "wrong") for i in range(5)] == [401] * 5
+        assert [on_worker(i, "regulator", PASSWORD) for i in (0, 1)] == [429, 429]
+    finally:
+        for hold in holds:
+            hold.release()
+
+
+class _Hold:
+    """Keeps one of gunicorn's sync workers busy: a sign-in post whose body is not sent
+    until ``release``. The worker's "100 Continue" shows that it has taken the connection;
+    until the body arrives it takes no other, so every other request goes to the other
+    worker."""
+
+    def __init__(self, base: str):
+        host, port = base.removeprefix("http://").split(":")
+        self.sock = socket.create_connection((host, int(port)), timeout=10)
+        self.sock.sendall(f"POST /login HTTP/1.1\r\nHost: {host}\r\nContent-Type: "
+                          "application/x-www-form-urlencoded\r\nContent-Length: 3\r\n"
+                          "Expect: 100-continue\r\n\r\n".encode())
+        assert self.sock.recv(64).startswith(b"HTTP/1.1 100"), "no worker took the hold"
+
+    def release(self) -> None:
+        """Send the body and read the answer (a refusal: no CSRF token)."""
+        if self.sock is None:
+            return
+        with self.sock:
+            self.sock.sendall(b"x=1")
+            while self.sock.recv(65536):
+                pass
+        self.sock = None
+
+
+def _sign_in(base: str, username: str, password: str) -> int:
+    """One sign-in attempt from a new browser: the status of the form's post."""
+    browser = build_opener(HTTPCookieProcessor(CookieJar()), _NoRedirect)
+    with browser.open(f"{base}/login", timeout=10) as response:
+        csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.read().decode())
+    form = urlencode({"username": username, "password": password,
+                      "csrf_token": csrf.group(1)}).encode()
+    try:
+        with browser.open(f"{base}/login", data=form, timeout=10) as response:
+            return response.status
+    except HTTPError as error:
+        error.close()
+        return error.code
+
+
+class _NoRedirect(HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a 302 comes back as an HTTPError with its code
+

@@ -5,11 +5,12 @@ run."""
 import csv
 import io
 import re
+import time
 
 import pytest
 
 from tests.builders import ADMIN, event_count
-from tests.web.conftest import PASSWORD, bearer, csrf_token, sign_in
+from tests.web.conftest import PASSWORD, bearer, sign_in
 from web import create_app
 from web.security import SignInLimiter
 
@@ -155,9 +156,11 @@ def test_one_address_trying_many_usernames_is_limited(limited):
     assert sign_in(client, "admin").status_code == 429  # from this address, for now
 
 
-def test_failures_leave_the_window_and_a_success_clears_the_users_count():
+def test_failures_leave_the_window_and_a_success_clears_the_users_count(app):
     now = [1000.0]
-    limiter = SignInLimiter(per_user=2, per_address=100, window=60, clock=lambda: now[0])
+    limiter = SignInLimiter(app.read_side.store, per_user=2, per_address=100, window=60,
+                            clock=lambda: now[0])
+    limiter.ensure_table()
     limiter.failed("Admin", "10.0.0.1")
     now[0] += 30
     limiter.failed("admin ", "10.0.0.2")  # names are compared as the login compares them
@@ -167,6 +170,66 @@ def test_failures_leave_the_window_and_a_success_clears_the_users_count():
     limiter.failed("admin", "10.0.0.1")
     limiter.succeeded("admin")
     assert limiter.retry_after("admin", "10.0.0.1") == 0
+
+
+def _failures(store) -> list[dict]:
+    return store.query("SELECT key, at FROM sign_in_failures ORDER BY at")
+
+
+def test_two_limiters_on_one_database_share_the_count_and_old_failures_are_pruned(app):
+    """As two gunicorn workers would: each failure counts wherever it was made."""
+    now = [1_800_000_000.0]
+    store = app.read_side.store
+    workers = [SignInLimiter(store, per_user=4, per_address=100, window=60,
+                             clock=lambda: now[0]) for _ in range(2)]
+    for worker in workers:
+        worker.ensure_table()  # a second creation, as each worker starting does, is harmless
+    for i in range(4):
+        workers[i % 2].failed("admin", f"10.0.0.{i}")
+        now[0] += 10
+    assert workers[0].retry_after("admin", "10.0.0.9") == \
+        workers[1].retry_after("admin", "10.0.0.9") == 20  # until the first leaves
+    assert workers[1].retry_after("regulator", "10.0.0.9") == 0
+    now[0] += 30
+    assert workers[0].retry_after("admin", "10.0.0.9") == 0
+    assert len(_failures(store)) == 8  # one row per failure for the user and the address
+    now[0] += 31  # all four have left the window: the next failure deletes them
+    workers[1].failed("nobody", "10.0.0.9")
+    assert [row["at"] for row in _failures(store)] == [now[0], now[0]]
+    assert not any("admin" in row["key"] or "10.0.0" in row["key"]
+                   for row in _failures(store))  # digests, never the name typed
+
+
+def test_the_limit_holds_across_two_apps_on_one_database_and_a_restart(seeded, settings):
+    """Two Flask applications, each with its own registry on the same database (two
+    gunicorn workers), then a third after both have closed (a restart)."""
+    from config.storage import open_registry
+    config = {"TESTING": True, "LOGIN_FAILURES_PER_USER": 4, "LOGIN_FAILURES_PER_ADDRESS": 50}
+    seeded.add_user({"username": "admin", "name": "Admin", "role": "admin",
+                     "organisation": None, "password": PASSWORD}, ADMIN)
+    second = open_registry(settings)
+    try:
+        workers = [create_app(settings, registry=registry, config=config).test_client()
+                   for registry in (seeded, second)]
+        for i in range(4):
+            assert sign_in(workers[i % 2], "admin", "wrong").status_code == 401
+        for worker in workers:
+            assert sign_in(worker, "admin").status_code == 429
+    finally:
+        second.close()
+    restarted = open_registry(settings)
+    try:
+        app = create_app(settings, registry=restarted, config=config)
+        client = app.test_client()
+        refused = sign_in(client, "admin")
+        assert refused.status_code == 429
+        assert 0 < int(refused.headers["Retry-After"]) <= 900
+        later = time.time() + 901  # the window passes (the clock is injectable)
+        app.extensions["sign_in_limiter"].clock = lambda: later
+        assert sign_in(client, "admin").status_code == 302
+        assert app.extensions["sign_in_limiter"].retry_after("admin", "127.0.0.1") == 0
+    finally:
+        restarted.close()
 
 
 # -- downloads stay in their directories ------------------------------------------------
