@@ -10,7 +10,6 @@ database and drops them afterwards.
 
 import json
 import multiprocessing
-import os
 import shutil
 import sys
 import tempfile

@@ -4,7 +4,8 @@ A chart is a pure function of its kind, its document and its options, and drawin
 deterministic (``charts.svg`` fixes the hash salt), so its SVG is stored under the SHA-256
 of those - and of the drawing code itself, so a change to the charts draws afresh - and
 reused by every process that shares the directory (web workers, the CLI, the scheduler).
-A restatement changes the document and so draws a new chart. Files are written whole
+A restatement changes the document and so draws a new chart. Each chart is kept per
+medium (``charts.medium``): SVG for pages, PDF for printed packs. Files are written whole
 (temporary file, then rename); one that cannot be read is drawn again. The directory is a
 cache: deleting it at any time loses nothing.
 """
@@ -23,9 +24,11 @@ import matplotlib
 
 from charts.caterpillar import caterpillar_chart
 from charts.funnel import funnel_plot
+from charts.medium import printing
 from charts.spc import spc_chart_svg
 
 DRAWERS = {"funnel": funnel_plot, "caterpillar": caterpillar_chart, "spc": spc_chart_svg}
+SUFFIXES = {"svg": ".svg", "pdf": ".pdf"}
 _state = {"directory": None}
 PER_WORKER = 4  # fewer charts than this per process are drawn faster here
 
@@ -48,38 +51,63 @@ def use_directory(directory: Path | None) -> None:
 
 
 def chart(kind: str, document: dict | None, **options) -> str:
+    """The chart as inline SVG for a page ("" without a document)."""
     if document is None:
         return ""
-    return _memo(kind, _key(kind, document, options), _state["directory"])
+    return _memo(kind, "svg", _key(kind, document, options), _state["directory"]).decode(
+        "utf-8")
 
 
-def _key(kind: str, document: dict, options: dict) -> str:
-    return json.dumps([CODE_VERSION, kind, document, sorted(options.items())],
+def printed_chart(kind: str, document: dict, **options) -> bytes:
+    """The chart for print: a one-page PDF, or - when there is nothing to draw - the
+    notice's SVG (UTF-8); ``is_pdf`` tells which."""
+    return _memo(kind, "pdf", _key(kind, document, options, "pdf"), _state["directory"])
+
+
+def is_pdf(drawn: bytes) -> bool:
+    return drawn.startswith(b"%PDF-")
+
+
+def _key(kind: str, document: dict, options: dict, medium: str = "svg") -> str:
+    return json.dumps([CODE_VERSION, kind, medium, document, sorted(options.items())],
                       sort_keys=True, default=str)
 
 
-def _path(directory: Path, kind: str, key: str) -> Path:
-    return directory / kind / f"{hashlib.sha256(key.encode()).hexdigest()}.svg"
+def _path(directory: Path, kind: str, medium: str, key: str) -> Path:
+    return directory / kind / f"{hashlib.sha256(key.encode()).hexdigest()}{SUFFIXES[medium]}"
 
 
 @lru_cache(maxsize=512)
-def _memo(kind: str, key: str, directory: Path | None) -> str:
+def _memo(kind: str, medium: str, key: str, directory: Path | None) -> bytes:
     path = None
     if directory is not None:
-        path = _path(directory, kind, key)
+        path = _path(directory, kind, medium, key)
         try:
-            return path.read_text("utf-8")
-        except (OSError, UnicodeDecodeError):
-            pass  # not drawn yet, or unreadable: draw it
-    svg = _draw_key((kind, key))
+            kept = path.read_bytes()
+        except OSError:
+            kept = None  # not drawn yet, or unreadable: draw it
+        if kept is not None and _whole(kept, medium):
+            return kept
+    drawn = _draw_key((kind, key))
     if path is not None:
-        _store(path, svg)
-    return svg
+        _store(path, drawn)
+    return drawn
 
 
-def draw_ahead(requests: list[tuple[str, dict | None, dict]]) -> int:
+def _whole(drawn: bytes, medium: str) -> bool:
+    """A kept chart as it was written: a PDF (for print), or SVG text (a page, a notice)."""
+    if medium == "pdf" and is_pdf(drawn):
+        return drawn.rstrip().endswith(b"%%EOF")
+    try:
+        return drawn.decode("utf-8").startswith("<svg")
+    except UnicodeDecodeError:
+        return False
+
+
+def draw_ahead(requests: list[tuple[str, dict | None, dict]], medium: str = "svg") -> int:
     """Draw the charts of ``requests`` (kind, document, options) not yet kept, in parallel
-    processes, into the directory, so that ``chart`` then finds them; returns how many.
+    processes, into the directory, so that ``chart`` (or ``printed_chart`` for ``medium``
+    "pdf") then finds them; returns how many.
 
     For many charts at once (an evidence pack): drawing is CPU-bound and matplotlib is not
     thread-parallel, so each of a few worker processes (started by a fork server, never
@@ -92,8 +120,8 @@ def draw_ahead(requests: list[tuple[str, dict | None, dict]]) -> int:
     for kind, document, options in requests:
         if document is None:
             continue
-        key = _key(kind, document, options)
-        path = _path(directory, kind, key)
+        key = _key(kind, document, options, medium)
+        path = _path(directory, kind, medium, key)
         if not path.exists():
             missing[path] = (kind, key)
     workers = min(os.cpu_count() or 1, len(missing) // PER_WORKER)
@@ -102,24 +130,29 @@ def draw_ahead(requests: list[tuple[str, dict | None, dict]]) -> int:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["charts.cache"])
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for path, svg in zip(missing, pool.map(_draw_key, missing.values(), chunksize=2),
-                             strict=True):
-            _store(path, svg)
+        for path, drawn in zip(missing, pool.map(_draw_key, missing.values(), chunksize=2),
+                               strict=True):
+            _store(path, drawn)
     return len(missing)
 
 
-def _draw_key(kind_and_key: tuple[str, str]) -> str:
+def _draw_key(kind_and_key: tuple[str, str]) -> bytes:
     kind, key = kind_and_key
-    _, _, document, options = json.loads(key)
-    return DRAWERS[kind](document, **dict(options))
+    _, _, medium, document, options = json.loads(key)
+    if medium == "pdf":
+        with printing():
+            drawn = DRAWERS[kind](document, **dict(options))
+    else:
+        drawn = DRAWERS[kind](document, **dict(options))
+    return drawn if isinstance(drawn, bytes) else drawn.encode("utf-8")
 
 
-def _store(path: Path, svg: str) -> None:
+def _store(path: Path, drawn: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent,
-                                         prefix=".chart-", delete=False) as handle:
-            handle.write(svg)
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=".chart-",
+                                         delete=False) as handle:
+            handle.write(drawn)
         os.replace(handle.name, path)
     except OSError:
         pass  # a cache that cannot be written only costs a redraw next time

@@ -42,7 +42,7 @@ PLACES = {"inside": "inside the limits", "above_95": "above the 95% limit",
 def funnel_plot(document: dict, highlight: str | None = None, adjusted: bool = False) -> str:
     """SVG funnel plot; ``adjusted`` draws and colours by the over-dispersion limits."""
     title = f"Funnel plot of {document['indicator']} for {document['period']}"
-    reason = _why_not(document)
+    reason = why_not(document)
     if reason:
         return notice(title, reason)
     providers = [p for p in document["providers"] if p.get("denominator")]
@@ -63,7 +63,7 @@ def funnel_plot(document: dict, highlight: str | None = None, adjusted: bool = F
                   tooltips=tips)
 
 
-def _why_not(document: dict) -> str | None:
+def why_not(document: dict) -> str | None:
     measure = document["measure"]
     if measure not in ("proportion", "rate"):
         return (f"No funnel plot: a {measure} has no denominator to plot against. "

@@ -28,6 +28,7 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from charts.medium import as_pdf, printed
 from charts.palette import FONT, GRID, MUTED, TEXT
 
 STYLE = {
@@ -63,6 +64,8 @@ def render(draw: Callable[[Figure], None], title: str, description: str,
     with _LOCK, matplotlib.rc_context(STYLE):
         figure = Figure(figsize=size, layout="constrained")
         draw(figure)
+        if printed():
+            return as_pdf(figure)  # for print (``charts.medium``): a PDF, no wrapper
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return accessible(buffer.getvalue(), title, description, tooltips or {})

@@ -5,11 +5,16 @@ PDF/A-3b: title, author, subject, keywords and dates in the document information
 XMP metadata, running headers and "Page N of M" from the stylesheet, and the pack
 document attached as ``pack.json`` (AFRelationship Data), so the PDF carries what it
 shows.
+
+The funnel and SPC charts are drawn as PDF by matplotlib - in worker processes while
+WeasyPrint lays the pages out around their placeholders - and placed as vector forms
+when the PDF is written (``packs.forms``).
 """
 
 import io
 import json
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 
 import weasyprint
@@ -17,9 +22,10 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from charts.cache import draw_ahead
+from charts.cache import draw_ahead, is_pdf, printed_chart
+from packs import forms
 from packs.document import ATTACHMENT, dumps
-from packs.views import audit_view, chart_requests, common, ft_view, renewal_view
+from packs.views import Printed, audit_view, common, ft_view, renewal_view
 from registry.errors import InvalidInput
 from web.formatting import comparison_tag, number, svg, when
 
@@ -41,11 +47,12 @@ ENVIRONMENT = _environment()
 CSS = resources.files("packs").joinpath("templates/pack.css").read_text("utf-8")
 
 
-def render_html(document: dict) -> str:
+def render_html(document: dict, printed: Printed | None = None) -> str:
+    """The pack's HTML, its funnel and SPC charts as placeholders listed in ``printed``."""
     template, view = TEMPLATES[document["kind"]]
-    draw_ahead(chart_requests(document))
     return ENVIRONMENT.get_template(template).render(
-        doc=document, css=CSS, attachment=ATTACHMENT, **common(document), **view(document))
+        doc=document, css=CSS, attachment=ATTACHMENT, **common(document),
+        **view(document, printed if printed is not None else Printed()))
 
 
 def render_pdf(document: dict) -> bytes:
@@ -53,11 +60,23 @@ def render_pdf(document: dict) -> bytes:
         string=dumps(document), name=ATTACHMENT, relationship="Data",
         description=f"{document['title']}: figures and events with ledger proofs "
                     f"({document['format']})")
-    html = weasyprint.HTML(string=render_html(document))
+    printed = Printed()
+    html = render_html(document, printed)
+    with ThreadPoolExecutor(max_workers=1) as background:
+        drawing = background.submit(draw_ahead, printed.requests, "pdf")
+        laid_out = weasyprint.HTML(string=html).render()
+        drawing.result()
+    drawn = {number: printed_chart(kind, figure, **options)
+             for number, (kind, figure, options) in enumerate(printed.requests)}
+    unexpected = [number for number, chart in drawn.items() if not is_pdf(chart)]
+    if unexpected:
+        raise RuntimeError(f"charts {unexpected} drew a notice where a chart was laid out")
+    finish = forms.finisher(drawn, forms.placements(laid_out))
     with warnings.catch_warnings():
         # WeasyPrint opens its sRGB profile for PDF/A without closing it (ResourceWarning)
         warnings.filterwarnings("ignore", category=ResourceWarning, message=".*sRGB2014")
-        return html.write_pdf(pdf_variant=PDF_VARIANT, attachments=[attachment])
+        return laid_out.write_pdf(pdf_variant=PDF_VARIANT, attachments=[attachment],
+                                  finisher=finish)
 
 
 def read_document(pdf: bytes) -> dict:

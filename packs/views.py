@@ -1,7 +1,9 @@
 """From a pack document to what its template shows: charts drawn, events sorted into tables.
 
 Everything here reads the document only, so the PDF shows exactly what its attachment
-holds. Charts are the web pages' charts (``charts.cache``), drawn from the figures.
+holds. Charts are the web pages' charts (``charts.cache``), drawn from the figures: the
+funnel and SPC charts as PDF forms placed after layout (``Printed``, ``packs.forms``), the
+few others (time line, notices) as SVG pictures.
 """
 
 import base64
@@ -11,8 +13,10 @@ from collections import defaultdict
 from markupsafe import Markup
 
 import charts
-from charts.cache import chart
+from charts.funnel import why_not
 from charts.icons import meaning
+from charts.svg import SIZE, notice
+from packs.forms import placeholder
 from packs.svg import for_print
 
 KIND_LABELS = {"ft": "FT application evidence pack", "renewal": "Contract renewal pack",
@@ -23,17 +27,16 @@ QUERIES = {"Queried", "QueryAnswered"}
 PIPELINE_NOTES = {"MilestoneSlipped", "Authorised", "Deferred", "Rejected", "Withdrawn"}
 
 
-def chart_requests(doc: dict) -> list[tuple[str, dict | None, dict]]:
-    """Every funnel and SPC chart a pack shows, to be drawn ahead (``charts.cache``)."""
-    figures = doc["figures"]
-    highlight = doc["subject"].get("provider") or (figures.get("contract") or {}).get(
-        "provider")
-    requests = []
-    for row in figures.get("indicators") or []:
-        requests.append(("funnel", row.get("funnel"), {"highlight": highlight}))
-        if row.get("spc") and row["spc"].get("points"):
-            requests.append(("spc", row["spc"], {}))
-    return requests
+class Printed:
+    """The charts a pack prints as forms: placeholder number -> (kind, document, options),
+    for ``charts.cache.draw_ahead`` and ``printed_chart``."""
+
+    def __init__(self):
+        self.requests: list[tuple[str, dict, dict]] = []
+
+    def place(self, kind: str, document: dict, alternative: str, **options) -> Markup:
+        self.requests.append((kind, document, options))
+        return placeholder(len(self.requests) - 1, SIZE, alternative)
 
 
 def common(doc: dict) -> dict:
@@ -41,9 +44,9 @@ def common(doc: dict) -> dict:
             "event_counts": event_counts(doc["events"])}
 
 
-def ft_view(doc: dict) -> dict:
+def ft_view(doc: dict, printed: Printed) -> dict:
     code = doc["subject"]["provider"]
-    cards = [indicator_card(row, code) for row in doc["figures"]["indicators"]]
+    cards = [indicator_card(row, code, printed) for row in doc["figures"]["indicators"]]
     domains = [(d, [c for c in cards if c["row"]["domain"] == d]) for d in DOMAINS]
     domains = [(d, cs) for d, cs in domains if cs]
     comparisons = [c["row"]["comparison"] or "" for c in cards]
@@ -81,17 +84,30 @@ def ft_view(doc: dict) -> dict:
             "description": f"FT application evidence for {code} as known at {doc['as_of']}"}
 
 
-def indicator_card(row: dict, highlight: str) -> dict:
+def indicator_card(row: dict, highlight: str, printed: Printed) -> dict:
     spc = row.get("spc")
+    where = f"{row['indicator']} ({row['service_line'].replace('_', ' ')})"
     return {
         "row": row, "anchor": f"indicator-{row['indicator']}-{row['service_line']}",
-        "funnel": image(chart("funnel", row.get("funnel"), highlight=highlight)),
-        "spc": image(chart("spc", spc)) if spc and spc.get("points") else "",
+        "funnel": funnel(row.get("funnel"), where, highlight, printed),
+        "spc": printed.place("spc", spc, f"SPC chart of {where} for {highlight}")
+        if spc and spc.get("points") else "",
         "variation": charts.variation_icon(spc["variation_icon"], size=24) if spc else "",
         "assurance": charts.assurance_icon(spc["assurance_icon"], size=24) if spc else "",
         "variation_words": meaning(spc["variation_icon"]) if spc else "",
         "assurance_words": meaning(spc["assurance_icon"]) if spc else "",
     }
+
+
+def funnel(document: dict | None, where: str, highlight: str, printed: Printed) -> Markup:
+    """The funnel chart's placeholder, or the notice saying why there is none."""
+    if document is None:
+        return Markup("")
+    title = f"Funnel plot of {where} for {document['period']}"
+    reason = why_not(document)
+    if reason:
+        return image(notice(title, reason))
+    return printed.place("funnel", document, title, highlight=highlight)
 
 
 def image(svg: str) -> Markup:
@@ -182,9 +198,10 @@ def values_text(values: dict | None) -> str:
     return ", ".join(f"{k} {v}" for k, v in values.items() if v not in (None, ""))
 
 
-def renewal_view(doc: dict) -> dict:
+def renewal_view(doc: dict, printed: Printed) -> dict:
     contract = doc["figures"]["contract"]
-    cards = [indicator_card(row, contract["provider"]) for row in doc["figures"]["indicators"]]
+    cards = [indicator_card(row, contract["provider"], printed)
+             for row in doc["figures"]["indicators"]]
     events = [{**base(e), "detail": detail(e), "channel": e["provenance"].get("channel")}
               for e in doc["events"]]
     view = {"indicators": cards, "history": events,
@@ -201,7 +218,7 @@ def renewal_view(doc: dict) -> dict:
                            f"at {doc['as_of']}"}
 
 
-def audit_view(doc: dict) -> dict:
+def audit_view(doc: dict, _printed: Printed) -> dict:
     figures = doc["figures"]
     events = [{**base(e), "detail": detail(e), "how": how(e),
                "leaf_hash": (e.get("ledger") or {}).get("leaf_hash") or "–"}

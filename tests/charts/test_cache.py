@@ -84,3 +84,30 @@ def test_charts_drawn_ahead_in_worker_processes_are_those_drawn_here(tmp_path):
     finally:
         cache.use_directory(None)
         cache.clear_memory()
+
+
+def test_charts_for_print_are_kept_apart_as_pdf(counted):
+    calls, directory = counted
+    page = cache.chart("spc", DOCUMENT)
+    printed = cache.printed_chart("spc", DOCUMENT)
+    assert cache.is_pdf(printed) and not cache.is_pdf(page.encode())
+    assert sorted(p.suffix for p in (directory / "spc").iterdir()) == [".pdf", ".svg"]
+    cache.clear_memory()  # as a new process starts
+    assert cache.printed_chart("spc", DOCUMENT) == printed and len(calls) == 2
+
+
+def test_charts_for_print_drawn_ahead_are_those_drawn_here(tmp_path):
+    documents = [{**DOCUMENT, "target": 2.0 + shift / 10} for shift in range(8)]
+    cache.use_directory(None)
+    cache.clear_memory()
+    here = [cache.printed_chart("spc", d) for d in documents]
+    cache.use_directory(tmp_path / "charts")
+    cache.clear_memory()
+    try:
+        drawn = cache.draw_ahead([("spc", d, {}) for d in documents], "pdf")
+        assert drawn == (8 if (os.cpu_count() or 1) >= 2 else 0)
+        assert [cache.printed_chart("spc", d) for d in documents] == here  # byte for byte
+        assert all(cache.is_pdf(chart) for chart in here)
+    finally:
+        cache.use_directory(None)
+        cache.clear_memory()

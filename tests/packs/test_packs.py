@@ -12,8 +12,9 @@ from pypdf import PdfReader
 
 import packs
 from packs.document import FORMAT
-from packs.pdf import read_document, render_pdf
+from packs.pdf import read_document, render_html, render_pdf
 from packs.verify import verify_pack
+from packs.views import Printed
 from registry.errors import InvalidInput, NotFound
 from tests.builders import ADMIN, provider_of
 from tests.ledger import independent_verifier as independent
@@ -75,6 +76,25 @@ def test_the_ft_pack_is_an_archival_pdf_carrying_its_data(world):
                     "Provenance appendix", "How to verify this pack"):
         assert heading in whole
     assert document["ledger"]["checkpoint"]["root_hash"] in whole.replace("\n", "")
+
+
+def test_the_ft_pack_draws_every_funnel_and_spc_chart_as_a_vector_form(world):
+    document = build(world, "ft", {"provider": "RY6"})
+    printed = Printed()
+    render_html(document, printed)
+    kinds = sorted(kind for kind, _, _ in printed.requests)
+    assert kinds == ["funnel"] * len(document["figures"]["indicators"]) + \
+        ["spc"] * len(document["figures"]["indicators"])
+    reader, pages = text_of(render_pdf(document))
+    content = b"".join(page.get_contents().get_data() for page in reader.pages)
+    placed = set(re.findall(rb"/Chart(\d+) Do", content))
+    assert placed == {str(n).encode() for n in range(len(printed.requests))}
+    forms = {name: ref.get_object() for page in reader.pages
+             for name, ref in page["/Resources"]["/XObject"].items() if name.startswith("/Chart")}
+    assert len(forms) == len(printed.requests)
+    assert all(form["/Subtype"] == "/Form" for form in forms.values())
+    whole = "\n".join(pages)
+    assert "WIC4H, 2018-12: funnel plot" in whole and "XmR chart" in whole
 
 
 def test_the_ft_pack_figures_are_the_apis(world, settings):
