@@ -27,6 +27,7 @@ DEFAULTS = {
     "overdue_submissions": "0 5 * * *",
     "contract_expiry": "5 5 * * *",
     "milestone_slippage": "10 5 * * *",
+    "pack_charts": "every 30m",
 }
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 EVERY = re.compile(r"every\s+(\d+)\s*([smhd])", re.IGNORECASE)

@@ -10,7 +10,7 @@ def test_each_job_has_a_sensible_default():
     assert {job: s.text for job, s in plan.items()} == {
         "projection_catch_up": "every 1m", "ledger_checkpoint": "every 1h",
         "overdue_submissions": "0 5 * * *", "contract_expiry": "5 5 * * *",
-        "milestone_slippage": "10 5 * * *"}
+        "milestone_slippage": "10 5 * * *", "pack_charts": "every 30m"}
     assert plan["ledger_checkpoint"].misfire_grace == 3600
     assert plan["contract_expiry"].misfire_grace == 86400
 
