@@ -14,6 +14,15 @@ the XML prolog and DOCTYPE are dropped, the fixed size gives way to
 <title> and <desc> that name what the chart shows. Marks that tests and
 pages need to find get matplotlib ``gid``s, which become element ids;
 ``tooltips`` gives such groups a <title> that browsers show on hover.
+
+Matplotlib writes every style as a ``style="..."`` attribute and adds one little style
+sheet (``*{stroke-linejoin: round; stroke-linecap: butt}``). A page's
+Content-Security-Policy without ``'unsafe-inline'`` styles would refuse both, so
+``presentation`` rewrites them as SVG presentation attributes, which say the same (SVG
+1.1 §6.4: each of these properties is also an attribute) and which no policy governs:
+the style sheet's two defaults go on the root, which every element inherits from.
+Every chart, on pages and in packs, is drawn so; ``notice`` and the badges are written
+with attributes in the first place.
 """
 
 import hashlib
@@ -56,6 +65,26 @@ SIZE = (7.2, 4.2)
 LABEL_BOX = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.6}
 _LOCK = threading.Lock()
 _ROOT = re.compile(r"<svg\b[^>]*>")
+# SVG 1.1's presentation attributes (§6.4 and the property index): properties that may be
+# given as attributes of the same name.
+PRESENTATION = frozenset({
+    "alignment-baseline", "baseline-shift", "clip", "clip-path", "clip-rule", "color",
+    "color-interpolation", "color-interpolation-filters", "color-profile", "color-rendering",
+    "cursor", "direction", "display", "dominant-baseline", "enable-background", "fill",
+    "fill-opacity", "fill-rule", "filter", "flood-color", "flood-opacity", "font-family",
+    "font-size", "font-size-adjust", "font-stretch", "font-style", "font-variant",
+    "font-weight", "glyph-orientation-horizontal", "glyph-orientation-vertical",
+    "image-rendering", "kerning", "letter-spacing", "lighting-color", "marker-end",
+    "marker-mid", "marker-start", "mask", "opacity", "overflow", "pointer-events",
+    "shape-rendering", "stop-color", "stop-opacity", "stroke", "stroke-dasharray",
+    "stroke-dashoffset", "stroke-linecap", "stroke-linejoin", "stroke-miterlimit",
+    "stroke-opacity", "stroke-width", "text-anchor", "text-decoration", "text-rendering",
+    "unicode-bidi", "visibility", "word-spacing", "writing-mode"})
+_TAG = re.compile(r"<[A-Za-z][^<>]*>")
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+# matplotlib's one style sheet: defaults for every element
+_DEFAULT_STYLE = re.compile(r'\s*<defs>\s*<style type="text/css">\*\{([^{}<]*)\}</style>\s*'
+                            r'</defs>')
 
 
 def render(draw: Callable[[Figure], None], title: str, description: str,
@@ -68,7 +97,7 @@ def render(draw: Callable[[Figure], None], title: str, description: str,
             return as_pdf(figure)  # for print (``charts.medium``): a PDF, no wrapper
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return accessible(buffer.getvalue(), title, description, tooltips or {})
+    return accessible(presentation(buffer.getvalue()), title, description, tooltips or {})
 
 
 def accessible(svg: str, title: str, description: str, tooltips: dict[str, str]) -> str:
@@ -84,6 +113,57 @@ def accessible(svg: str, title: str, description: str, tooltips: dict[str, str])
     for gid, text in tooltips.items():
         svg = svg.replace(f'<g id="{gid}">', f'<g id="{gid}"><title>{escape(text)}</title>', 1)
     return svg
+
+
+def presentation(svg: str) -> str:
+    """Matplotlib's SVG with no style attribute and no style element: each style declaration
+    becomes the presentation attribute of the same name, in the same place, and the default
+    style sheet's declarations become attributes of the root. A declaration that is not a
+    presentation attribute would leave its style attribute as it is (matplotlib writes
+    none; the pages' test would find it). Text needs no care: matplotlib escapes ``<`` and
+    ``>`` in text, so every ``<...>`` is a tag."""
+    sheet = _DEFAULT_STYLE.search(svg)
+    if sheet:
+        defaults = _declarations(sheet.group(1))
+        svg = svg[:sheet.start()] + svg[sheet.end():]
+        if defaults:
+            root = _ROOT.search(svg)
+            svg = (svg[:root.end() - 1] + _attributes(defaults) + svg[root.end() - 1:])
+    return _TAG.sub(_tag_without_style, svg)
+
+
+def _declarations(style: str) -> dict[str, str] | None:
+    """``fill: #fff; stroke: none`` -> {"fill": "#fff", "stroke": "none"}; None if any is
+    not a presentation attribute."""
+    declarations = {}
+    for part in style.split(";"):
+        if not part.strip():
+            continue
+        name, colon, value = part.partition(":")
+        if not colon or name.strip() not in PRESENTATION:
+            return None
+        declarations[name.strip()] = value.strip()
+    return declarations
+
+
+def _attributes(declarations: dict[str, str]) -> str:
+    return "".join(f' {name}="{value}"' for name, value in declarations.items())
+
+
+def _tag_without_style(match: re.Match) -> str:
+    tag = match.group(0)
+    found = _STYLE_ATTRIBUTE.search(tag)
+    declarations = _declarations(found.group(1)) if found else None
+    if declarations is None:
+        return tag
+    before, after = tag[:found.start()], tag[found.end():]
+    for name in list(declarations):  # an attribute already there: the style's value wins
+        pattern = re.compile(rf'(\s{re.escape(name)}=)"[^"]*"')
+        if pattern.search(before + after):
+            value = declarations.pop(name)
+            before, after = (pattern.sub(lambda m: f'{m.group(1)}"{value}"', part)
+                             for part in (before, after))
+    return before + _attributes(declarations) + after
 
 
 def headings(figure: Figure, ax, heading: str, subheading: str) -> None:
@@ -130,7 +210,7 @@ def notice(title: str, message: str) -> str:
     spans = "".join(f'<tspan x="16" dy="{0 if i == 0 else 18}">{escape(line)}</tspan>'
                     for i, line in enumerate(lines))
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 480 {height}" width="100%" '
-            f'style="max-width: 480px" '
+            'class="chart-notice" '
             f'role="img" aria-label={quoteattr(f"{title}: {message}")}>'
             f"<title>{escape(title)}</title><desc>{escape(message)}</desc>"
             f'<rect x="0.5" y="0.5" width="479" height="{height - 1}" rx="4" fill="#F0F4F5" '

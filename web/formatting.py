@@ -5,7 +5,7 @@ from datetime import date, datetime
 from flask import g, request, url_for
 from markupsafe import Markup
 
-from charts.palette import comparison_colour, comparison_label
+from charts.palette import COMPARISONS, NOT_COMPARED, comparison_colour, comparison_label
 from web.context import parse_as_of
 
 
@@ -62,13 +62,23 @@ DARK_BACKGROUNDS = {"better_998", "worse_998", "higher_998", "lower_998"}
 
 
 def comparison_tag(code: str | None) -> Markup:
-    """The Fingertips comparison as a badge in the same colours as the charts."""
-    colour = comparison_colour(code)
-    ink = "#fff" if code in DARK_BACKGROUNDS else "#212b32"
-    border = "" if code else "border:1px solid #aeb7bd;"
-    return Markup('<span class="tag comparison" data-comparison="{}" '
-                  'style="background:{};color:{};{}">{}</span>').format(
-        code or "not_compared", colour, ink, border, comparison_label(code))
+    """The Fingertips comparison as a badge in the same colours as the charts: a class per
+    comparison, coloured by static/style.css (no style attribute: the Content-Security-Policy
+    allows none; ``comparison_css`` writes those rules, and a test keeps them equal)."""
+    known = code if code in COMPARISONS else NOT_COMPARED
+    return Markup('<span class="tag comparison comparison-{}" data-comparison="{}">{}'
+                  '</span>').format(known, code or NOT_COMPARED, comparison_label(code))
+
+
+def comparison_css() -> str:
+    """The stylesheet's rules for the comparison badges, from the charts' palette."""
+    rules = []
+    for code in COMPARISONS:
+        ink = "#fff" if code in DARK_BACKGROUNDS else "#212b32"
+        border = " border: 1px solid #aeb7bd;" if code == NOT_COMPARED else ""
+        rules.append(f".tag.comparison-{code} {{ background: {comparison_colour(code)}; "
+                     f"color: {ink};{border} }}")
+    return "\n".join(rules) + "\n"
 
 
 def svg(markup: str | None) -> Markup:

@@ -3,8 +3,12 @@
 Headers: a Content-Security-Policy that runs scripts only from this site (no inline
 script, no eval) and lets no other site frame the pages (``frame-ancestors 'none'``, and
 ``X-Frame-Options: DENY`` for older browsers); ``X-Content-Type-Options: nosniff``; no
-referrer sent to other sites. Inline styles stay allowed: the SVG charts drawn by
-matplotlib carry them.
+referrer sent to other sites. Styles too come only from this site's style sheets: no
+``style`` attribute or element on any page (``style-src 'self'``, no ``'unsafe-inline'``).
+The SVG charts inlined in the pages carry presentation attributes instead of the styles
+matplotlib writes (``charts.svg.presentation``), badges take classes from
+``static/style.css``, and scripts may still set styles through the DOM (CSSOM), which the
+policy allows.
 
 Sign-in limit: after ``LOGIN_FAILURES_PER_USER`` failed sign-ins for one username, or
 ``LOGIN_FAILURES_PER_ADDRESS`` from one address, within ``LOGIN_WINDOW_SECONDS``, further
@@ -30,7 +34,7 @@ import time
 CSP = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
+    "style-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",

@@ -41,7 +41,7 @@ def marker(g: ET.Element) -> ET.Element:
 
 
 def fill(g: ET.Element) -> str:
-    return re.search(r"fill: (#[0-9a-f]{6})", marker(g).get("style")).group(1)
+    return marker(g).get("fill")
 
 
 def position(g: ET.Element) -> tuple[float, float]:

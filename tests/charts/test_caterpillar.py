@@ -71,7 +71,7 @@ def test_the_highlighted_provider_is_emphasised_and_described():
     tree = parse(caterpillar_chart(benchmark_document(ROWS), highlight="RYY"))
     label = group(tree, "highlight-label")
     assert "".join(label.itertext()).strip() == "Kent Community Health NHS FT"
-    assert "font-weight: 700" in label.find(f"{SVG}text").get("style")
+    assert label.find(f"{SVG}text").get("font-weight") == "700"
     assert "Highlighted: Kent Community Health NHS Foundation Trust (RYY): ranked 3, 85% " \
         "(95% CI 83.37% to 86.5%); similar" in description(tree)
 

@@ -1,13 +1,22 @@
+import re
 import threading
 
+import numpy
+import pytest
+from PIL import ImageChops
+
+import charts.svg
+from charts import caterpillar_chart, funnel_plot, milestone_timeline, spc_chart_svg
 from charts.svg import (
     notice,
     number,
     peer_group_words,
+    presentation,
     render,
     short_name,
     with_unit,
 )
+from tests.charts.documents import benchmark_document
 from tests.charts.svgdom import SVG, description, group, parse, texts, title
 
 
@@ -96,3 +105,68 @@ def test_names_and_peer_groups_read_as_words():
     assert peer_group_words("all") == "all providers"
     assert peer_group_words("kind:nhs_trust") == "NHS trust providers"
     assert peer_group_words("region:Y54") == "providers in region Y54"
+
+
+# -- no style attribute, no style element: a page's CSP need not allow inline styles ----
+
+APPLICATION = {"provider": "RY6", "milestones": [
+    {"code": "tfa", "first_target": "2013-03-31", "target": "2014-03-31", "achieved": None,
+     "overdue": True},
+    {"code": "board", "first_target": "2012-03-31", "target": "2012-03-31",
+     "achieved": "2012-02-01"}]}
+ROWS = [("RY6", "Leeds", 930, 1000), ("RYX", "Central London", 850, 1000),
+        ("RY2", "Bridgewater", 960, 1000), ("RY3", "Norfolk", 700, 800)]
+
+
+def every_chart() -> dict:
+    from tests.charts.test_cache import DOCUMENT
+    from tests.packs.test_svg import FUNNEL
+    return {"spc": lambda: spc_chart_svg(DOCUMENT),
+            "funnel": lambda: funnel_plot(FUNNEL, highlight="RY6"),
+            "caterpillar": lambda: caterpillar_chart(benchmark_document(ROWS), highlight="RY6"),
+            "timeline": lambda: milestone_timeline(APPLICATION, "2013-06-01")}
+
+
+@pytest.mark.parametrize("kind", ["spc", "funnel", "caterpillar", "timeline"])
+def test_charts_carry_presentation_attributes_and_draw_what_matplotlib_drew(
+        kind, monkeypatch, tmp_path):
+    from tests.packs.test_svg import raster
+    svg = every_chart()[kind]()
+    assert not re.search(r"\sstyle=", svg) and "<style" not in svg
+    tree = parse(svg)
+    assert tree.get("stroke-linejoin") == "round" and tree.get("stroke-linecap") == "butt"
+    assert any(e.get("fill") for e in tree.iter()) and any(e.get("stroke") for e in tree.iter())
+    monkeypatch.setattr(charts.svg, "presentation", lambda text: text)
+    styled = every_chart()[kind]()  # as matplotlib wrote it
+    assert 'style="' in styled and "<style" in styled
+    assert styled.count("<path") == svg.count("<path") and \
+        styled.count("<text") == svg.count("<text")
+    before, after = raster(styled, tmp_path, "styled"), raster(svg, tmp_path, "attributes")
+    assert before.size == after.size
+    difference = numpy.asarray(ImageChops.difference(before, after)).sum(axis=2)
+    assert (difference > 0).sum() == 0  # the same drawing, pixel for pixel
+    assert numpy.asarray(before).min() < 100  # the chart was drawn at all
+
+
+def test_presentation_rewrites_each_declaration_in_place_and_lets_the_style_win():
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" version="1.1">\n <defs>\n  '
+           '<style type="text/css">*{stroke-linejoin: round; stroke-linecap: butt}</style>\n'
+           ' </defs>\n <g id="a"><path d="M 0 0" fill="red" style="fill: #ffffff; '
+           'stroke-width: 0.8"/><text style="font-size: 9px; font-family: \'DejaVu Sans\', '
+           'sans-serif" x="1">a style="fill: red" &lt;b&gt;</text>'
+           '<use style="" x="2"/></g></svg>')
+    assert presentation(svg) == (
+        '<svg xmlns="http://www.w3.org/2000/svg" version="1.1" stroke-linejoin="round" '
+        'stroke-linecap="butt">\n <g id="a"><path d="M 0 0" fill="#ffffff" '
+        'stroke-width="0.8"/><text font-size="9px" font-family="\'DejaVu Sans\', sans-serif" '
+        'x="1">a style="fill: red" &lt;b&gt;</text><use x="2"/></g></svg>')
+
+
+def test_a_style_that_is_no_presentation_attribute_is_left_for_the_pages_test_to_find():
+    svg = '<svg><rect style="fill: red; max-width: 4px"/></svg>'
+    assert presentation(svg) == svg
+
+
+def test_a_notice_has_no_style_attribute_but_a_class_for_its_width():
+    root = parse(notice("t", "m"))
+    assert root.get("style") is None and root.get("class") == "chart-notice"

@@ -111,7 +111,8 @@ def test_the_main_pages_render_in_the_browser(page):
 
 
 def test_the_content_security_policy_blocks_nothing_the_pages_use(populated, page):
-    """Every page works under the policy: no violation reported, the API documentation
+    """Every page works under the policy (scripts and styles from this site's files only:
+    the charts carry no inline style): no violation reported, the API documentation
     renders its operations, and the provider page's domain choice still submits itself
     (by static/forms.js, since inline handlers are refused)."""
     from tests.builders import ADMIN

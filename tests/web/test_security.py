@@ -39,6 +39,8 @@ def _assert_security_headers(response):
     assert directives["frame-ancestors"] == "'none'"
     assert directives["script-src"] == "'self'"  # no inline script, no eval
     assert directives["object-src"] == "'none'"
+    assert directives["style-src"] == "'self'"  # no inline style: no 'unsafe-inline'
+    assert "unsafe" not in policy
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
     response.close()
@@ -53,6 +55,48 @@ def test_no_page_needs_an_inline_script(populated, client):
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), path
         assert not re.search(r"\son[a-z]+\s*=", page), path
         assert "javascript:" not in page, path
+
+
+STYLED_PAGES = ["/", "/providers", "/providers/RY6", "/indicators",
+                "/indicators/WIC4H?highlight=RYX", "/contracts", "/contracts/QWO-CS-2022",
+                "/pipeline", "/pipeline/RY6", "/audit", "/audit/1",
+                "/submissions/RY6/WIC4H/walk_in_centres/2018-03", "/account", "/admin/users",
+                "/admin/scheduler", "/api/v1/docs", "/no-such-page"]
+INLINE_STYLE = re.compile(r"<[a-zA-Z][^<>]*\sstyle\s*=|<style\b", re.I)
+
+
+def test_no_page_carries_an_inline_style(populated, client):
+    """The policy allows styles from this site's style sheets only, so no page may carry a
+    style attribute or element: not the charts (matplotlib's styles become presentation
+    attributes), not the badges, not the templates."""
+    page = client.get("/login").get_data(as_text=True)
+    assert not INLINE_STYLE.search(page), "/login"
+    registry = populated.extensions["registry"]
+    registry.define_indicator({"code": "MEDX", "name": "A median", "domain": "quality",
+                               "service_lines": "walk_in_centres", "measure": "median",
+                               "unit": "minutes", "polarity": "lower",
+                               "frequency": "monthly"}, ADMIN)
+    registry.submit({"provider": "RY6", "indicator": "MEDX", "service_line": "walk_in_centres",
+                     "period": "2018-12", "value": 42}, ADMIN)
+    registry.read_side.catch_up()
+    sign_in(client, "admin")
+    charts = notices = 0
+    for path in STYLED_PAGES + ["/indicators/MEDX"]:
+        response = client.get(path)
+        assert response.status_code == (404 if path == "/no-such-page" else 200), path
+        page = response.get_data(as_text=True)
+        found = INLINE_STYLE.search(page)
+        assert not found, (path, page[found.start():found.start() + 200])
+        charts += page.count('stroke-linejoin="round"')  # a matplotlib chart's root
+        notices += page.count('class="chart-notice"')
+    assert charts >= 4 and notices >= 1  # SPC, funnel, caterpillar drawn; a notice shown
+
+
+def test_the_style_sheet_colours_the_comparison_badges_as_the_charts_do(client):
+    from web.formatting import comparison_css
+    response = client.get("/static/style.css")
+    assert comparison_css() in response.get_data(as_text=True)
+    response.close()
 
 
 def test_the_session_cookie_is_httponly_and_samesite(client):
