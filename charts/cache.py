@@ -50,6 +50,11 @@ def use_directory(directory: Path | None) -> None:
     _state["directory"] = Path(directory) if directory else None
 
 
+def directory() -> Path | None:
+    """Where drawn charts are kept (None: in this process's memory only)."""
+    return _state["directory"]
+
+
 def chart(kind: str, document: dict | None, **options) -> str:
     """The chart as inline SVG for a page ("" without a document)."""
     if document is None:

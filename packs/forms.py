@@ -10,14 +10,25 @@ to WeasyPrint's ``write_pdf``, which calls it with the PDF objects just before w
 them - copies each chart's page into the PDF as a form and draws it in its box. Text in
 the charts stays text (matplotlib's embedded Type 3 fonts), lines stay vector.
 
-The copy walks the chart PDF's resources (fonts, graphics states, patterns) with pypdf
-and rebuilds them as pydyf objects. Streams keep their encoded bytes and filters, and a
+Copying a chart is done in two steps. ``prepare`` reads the chart PDF once (pypdf) and
+writes the form and every stream it needs (fonts' glyphs, graphics states) as PDF syntax
+with numbered stand-ins for references; the result is kept beside the chart on disk
+(``forms/<SHA-256 of the chart>.form`` in the chart cache) and in memory, so rendering a
+pack whose charts are kept parses no PDF at all. ``finisher`` then only numbers the
+objects and fills in the references. Streams keep their encoded bytes and filters, and a
 stream met before - the same glyph of the same font in another chart - is written once.
 """
 
 import base64
+import hashlib
 import io
+import json
+import os
+import re
+import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import pydyf
 from markupsafe import Markup
@@ -34,6 +45,8 @@ from pypdf.generic import (
     TextStringObject,
 )
 from weasyprint.formatting_structure.boxes import ReplacedBox
+
+from charts import cache as chart_cache
 
 ATTRIBUTE = "data-chart"
 PX = 0.75  # WeasyPrint lays out in CSS px; PDF user space is in points
@@ -82,7 +95,7 @@ def finisher(charts: dict[int, bytes], where: list[Placement]):
 
     def finish(_document, pdf: pydyf.PDF) -> None:
         page_numbers = pdf.pages["Kids"][0::3]
-        names, streams = {}, {}
+        names, shared = {}, {}
         by_page: dict[int, list[Placement]] = {}
         for placement in where:
             by_page.setdefault(placement.page, []).append(placement)
@@ -93,13 +106,13 @@ def finisher(charts: dict[int, bytes], where: list[Placement]):
             drawing = [b"Q"]
             for p in placed:
                 if p.chart not in names:
-                    names[p.chart] = f"Chart{p.chart}"
-                    xobjects[names[p.chart]], box = _form(pdf, charts[p.chart], streams)
-                    names[p.chart, "box"] = box
-                width, height = names[p.chart, "box"]
+                    form = prepared(charts[p.chart])
+                    names[p.chart] = (f"Chart{p.chart}", form.size)
+                    xobjects[names[p.chart][0]] = _place(pdf, form, shared)
+                name, (width, height) = names[p.chart]
                 drawing.append(
                     f"q {_n(p.width / width)} 0 0 {_n(p.height / height)} {_n(p.x)} {_n(p.y)} "
-                    f"cm /{names[p.chart]} Do Q".encode("ascii"))
+                    f"cm /{name} Do Q".encode("ascii"))
             stream = _resolve(pdf, page["Contents"])
             stream.stream.insert(0, b"q")  # the page's own drawing, its transforms undone
             stream.stream.extend(drawing)
@@ -108,7 +121,8 @@ def finisher(charts: dict[int, bytes], where: list[Placement]):
 
 
 def _n(value: float) -> str:
-    return f"{value:.4f}".rstrip("0").rstrip(".")
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def _resolve(pdf: pydyf.PDF, value):
@@ -118,60 +132,172 @@ def _resolve(pdf: pydyf.PDF, value):
     return value
 
 
-def _form(pdf: pydyf.PDF, chart: bytes, streams: dict) -> tuple[bytes, tuple[float, float]]:
-    """Add ``chart``'s first page to ``pdf`` as a form XObject: its reference and size.
-    ``streams`` (encoded bytes -> reference) is shared by the charts of one PDF."""
+# -- a chart's page as a form, ready to place ---------------------------------------------
+
+MAGIC = b"REGISTRY-FORM 1\n"
+TOKEN = re.compile(rb"@(\d+)@")  # a reference to object N of the form (names escape "@")
+
+
+@dataclass(frozen=True)
+class Form:
+    size: tuple[float, float]  # the chart's page, in points
+    # each object: its dictionary as PDF syntax (references as @N@), its stream's encoded
+    # bytes (None: not a stream), and whether an identical copy may stand in for it
+    objects: tuple[tuple[bytes, bytes | None, bool], ...]  # [0] is the form itself
+
+
+def prepared(chart: bytes) -> Form:
+    """The form of a chart PDF: from memory, from the chart cache's directory, or made."""
+    return _prepared(hashlib.sha256(chart).hexdigest(), chart)
+
+
+@lru_cache(maxsize=512)
+def _prepared(digest: str, chart: bytes) -> Form:
+    directory = chart_cache.directory()
+    path = directory / "forms" / f"{digest}.form" if directory else None
+    if path is not None:
+        try:
+            return loads(path.read_bytes())
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # not made yet, or unreadable: make it
+    form = prepare(chart)
+    if path is not None:
+        _store(path, dumps(form))
+    return form
+
+
+def prepare(chart: bytes) -> Form:
+    """Read a one-page chart PDF into a ``Form`` (pypdf)."""
     page = PdfReader(io.BytesIO(chart)).pages[0]
     left, bottom, right, top = (float(v) for v in page.mediabox)
-    copied: dict = {"streams": streams}
-    form = pydyf.Stream([page.get_contents().get_data()], pydyf.Dictionary({
-        "Type": "/XObject", "Subtype": "/Form",
-        "BBox": pydyf.Array([left, bottom, right, top]),
-        "Resources": _copy(pdf, page["/Resources"], copied),
-    }), compress=True)
-    pdf.add_object(form)
-    return form.reference, (right - left, top - bottom)
+    objects: list = [None]
+    streams: dict[int, int] = {}
 
-
-def _copy(pdf: pydyf.PDF, value, copied: dict):
-    """A pypdf object as the pydyf value writing the same PDF; streams become objects."""
-    if isinstance(value, IndirectObject):
-        key = value.idnum
-        if key not in copied:
+    def write(value) -> bytes:
+        if isinstance(value, IndirectObject):
             target = value.get_object()
-            if isinstance(target, StreamObject):
-                copied[key] = _stream(pdf, target, copied)
-            else:
-                copied[key] = _copy(pdf, target, copied)
-        return copied[key]
-    if isinstance(value, StreamObject):
-        return _stream(pdf, value, copied)
-    if isinstance(value, DictionaryObject):
-        return pydyf.Dictionary({name[1:]: _copy(pdf, item, copied)
-                                 for name, item in value.items()})
-    if isinstance(value, ArrayObject):
-        return pydyf.Array([_copy(pdf, item, copied) for item in value])
-    if isinstance(value, NameObject):
-        return pydyf.name(value[1:])
-    if isinstance(value, BooleanObject):
-        return b"true" if value else b"false"
-    if isinstance(value, NullObject):
-        return b"null"
-    if isinstance(value, TextStringObject | ByteStringObject):
-        raw = value.original_bytes if isinstance(value, TextStringObject) else bytes(value)
-        return b"<" + raw.hex().encode("ascii") + b">"
-    if isinstance(value, int | float):
-        return value
-    raise TypeError(f"cannot copy a {type(value).__name__} from a chart PDF")
+            if not isinstance(target, StreamObject):
+                return write(target)
+            if value.idnum not in streams:
+                streams[value.idnum] = len(objects)
+                objects.append(None)
+                objects[streams[value.idnum]] = stream(target)
+            return b"@%d@" % streams[value.idnum]
+        if isinstance(value, StreamObject):
+            objects.append(stream(value))
+            return b"@%d@" % (len(objects) - 1)
+        if isinstance(value, DictionaryObject):
+            return b"<<" + b"".join(name(key) + b" " + write(item) + b" "
+                                    for key, item in value.items()) + b">>"
+        if isinstance(value, ArrayObject):
+            return b"[" + b" ".join(write(item) for item in value) + b"]"
+        if isinstance(value, NameObject):
+            return name(value)
+        if isinstance(value, BooleanObject):
+            return b"true" if value else b"false"
+        if isinstance(value, NullObject):
+            return b"null"
+        if isinstance(value, TextStringObject | ByteStringObject):
+            raw = value.original_bytes if isinstance(value, TextStringObject) else bytes(value)
+            return b"<" + raw.hex().encode("ascii") + b">"
+        if isinstance(value, int):
+            return b"%d" % value
+        if isinstance(value, float):
+            return _n(value).encode("ascii")
+        raise TypeError(f"cannot copy a {type(value).__name__} from a chart PDF")
+
+    def stream(value: StreamObject) -> tuple[bytes, bytes, bool]:
+        extra = write(DictionaryObject({k: v for k, v in value.items() if k != "/Length"}))
+        encoded = value._data  # as stored in the chart PDF: still compressed, filters in extra
+        return extra, encoded, TOKEN.search(extra) is None
+
+    contents = page["/Contents"]
+    single = contents.get_object() if isinstance(contents, IndirectObject) else contents
+    if isinstance(single, StreamObject):
+        content, content_filter = single._data, single.get("/Filter")
+    else:
+        content, content_filter = page.get_contents().get_data(), None
+    resources = write(page["/Resources"])
+    box = b"[" + b" ".join(_n(v).encode("ascii") for v in (left, bottom, right, top)) + b"]"
+    form = b"<</Type /XObject /Subtype /Form /BBox " + box + b" /Resources " + resources
+    if content_filter is not None:
+        form += b" /Filter " + write(content_filter)
+    objects[0] = (form + b">>", content, False)
+    return Form((right - left, top - bottom), tuple(objects))
 
 
-def _stream(pdf: pydyf.PDF, stream: StreamObject, copied: dict) -> bytes:
-    extra = pydyf.Dictionary({name[1:]: _copy(pdf, item, copied) for name, item in stream.items()
-                              if name != "/Length"})
-    encoded = stream._data  # as stored in the chart PDF: still compressed, filters in extra
-    key = (extra.data, encoded)
-    if key not in copied["streams"]:
-        copy = pydyf.Stream([encoded], extra)
-        pdf.add_object(copy)
-        copied["streams"][key] = copy.reference
-    return copied["streams"][key]
+def name(value: str) -> bytes:
+    return pydyf.name(value[1:]).replace(b"@", b"#40")
+
+
+def dumps(form: Form) -> bytes:
+    header = {"size": list(form.size),
+              "objects": [[text.decode("latin-1"), -1 if data is None else len(data), shareable]
+                          for text, data, shareable in form.objects]}
+    return MAGIC + json.dumps(header).encode("ascii") + b"\n" + b"".join(
+        data for _, data, _ in form.objects if data is not None)
+
+
+def loads(raw: bytes) -> Form:
+    if not raw.startswith(MAGIC):
+        raise ValueError("not a prepared form")
+    end = raw.index(b"\n", len(MAGIC))
+    header = json.loads(raw[len(MAGIC):end])
+    at, objects = end + 1, []
+    for text, length, shareable in header["objects"]:
+        data = None if length < 0 else raw[at:at + length]
+        at += max(length, 0)
+        objects.append((text.encode("latin-1"), data, bool(shareable)))
+    if at != len(raw):
+        raise ValueError("a prepared form of the wrong length")
+    return Form(tuple(header["size"]), tuple(objects))
+
+
+class _Raw(pydyf.Object):
+    """An object whose PDF syntax is already written."""
+
+    def __init__(self, stream: bool):
+        super().__init__()
+        self.stream, self.written = stream, b""
+
+    @property
+    def data(self) -> bytes:
+        return self.written
+
+    @property
+    def compressible(self) -> bool:
+        return not self.stream and super().compressible
+
+
+def _place(pdf: pydyf.PDF, form: Form, shared: dict) -> bytes:
+    """Add ``form``'s objects to ``pdf`` (sharing identical streams): the form's reference."""
+    numbers, new = [], []
+    for text, data, shareable in form.objects:
+        if shareable and (text, data) in shared:
+            numbers.append(shared[text, data])
+            continue
+        raw = _Raw(data is not None)
+        pdf.add_object(raw)
+        numbers.append(raw.number)
+        new.append((raw, text, data))
+        if shareable:
+            shared[text, data] = raw.number
+    for raw, text, data in new:
+        text = TOKEN.sub(lambda m: b"%d 0 R" % numbers[int(m.group(1))], text)
+        if data is None:
+            raw.written = text
+        else:
+            raw.written = (text[:-2] + b" /Length %d>>\nstream\n" % len(data) + data
+                           + b"\nendstream")
+    return b"%d 0 R" % numbers[0]
+
+
+def _store(path: Path, raw: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=".form-",
+                                         delete=False) as handle:
+            handle.write(raw)
+        os.replace(handle.name, path)
+    except OSError:
+        pass  # a cache that cannot be written only costs preparing again

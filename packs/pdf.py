@@ -27,7 +27,7 @@ from packs import forms
 from packs.document import ATTACHMENT, dumps
 from packs.views import Printed, audit_view, common, ft_view, renewal_view
 from registry.errors import InvalidInput
-from web.formatting import comparison_tag, number, svg, when
+from web.formatting import comparison_css, comparison_tag, number, svg, when
 
 TEMPLATES = {"ft": ("ft.html", ft_view), "renewal": ("renewal.html", renewal_view),
              "audit": ("audit.html", audit_view)}
@@ -44,7 +44,9 @@ def _environment() -> Environment:
 
 
 ENVIRONMENT = _environment()
-CSS = resources.files("packs").joinpath("templates/pack.css").read_text("utf-8")
+# the pack's own rules, and the comparison badges coloured as on the pages and in the charts
+CSS = (resources.files("packs").joinpath("templates/pack.css").read_text("utf-8")
+       + comparison_css())
 
 
 def render_html(document: dict, printed: Printed | None = None) -> str:

@@ -70,6 +70,7 @@ def test_tiny_benchmark_reports_every_step_with_positive_figures(engine_args, tm
                   "as-of benchmark query, warm, p95", "SPC query", "history query",
                   "ledger verify", "benchmark API throughput", "benchmark API latency p95",
                   "FT pack, gather and render, drawing every chart (cold",
-                  "FT pack, render with its charts kept (warm"):
+                  "FT pack, render with its charts kept (warm",
+                  "FT pack, warm render per 20 pages"):
         assert label in section, label
     assert re.search(r"peak RSS [\d,]+ MB", section)

@@ -11,10 +11,12 @@ import weasyprint
 from PIL import Image, ImageFilter
 from pypdf import PdfReader
 
+from charts import cache as chart_cache
 from charts import funnel_plot, spc_chart_svg
 from charts.cache import is_pdf
 from charts.medium import printing
 from charts.svg import SIZE
+from packs import forms
 from packs.forms import finisher, placeholder, placements
 from tests.charts.test_cache import DOCUMENT
 from tests.packs.test_svg import FUNNEL
@@ -107,3 +109,28 @@ def test_a_placed_chart_draws_the_same_pixels_as_the_chart_itself(drawn, tmp_pat
 
 def softened(image: Image.Image):
     return numpy.asarray(image.filter(ImageFilter.GaussianBlur(1.5)), dtype=float)
+
+
+def test_a_chart_s_form_is_kept_and_placed_later_without_reading_the_pdf(drawn, tmp_path,
+                                                                       monkeypatch):
+    chart_cache.use_directory(tmp_path)
+    forms._prepared.cache_clear()
+    try:
+        first = forms.prepared(drawn[1])
+        assert forms.loads(forms.dumps(first)) == first
+        (kept,) = (tmp_path / "forms").iterdir()
+        forms._prepared.cache_clear()  # as a new process starts
+
+        def no_parsing(chart):
+            raise AssertionError("the kept form should have been used")
+
+        monkeypatch.setattr(forms, "prepare", no_parsing)
+        assert forms.prepared(drawn[1]) == first
+        kept.write_bytes(b"REGISTRY-FORM 1\ndamaged")
+        forms._prepared.cache_clear()
+        monkeypatch.undo()
+        assert forms.prepared(drawn[1]) == first  # a damaged file is made again
+        assert forms.loads(kept.read_bytes()) == first
+    finally:
+        chart_cache.use_directory(None)
+        forms._prepared.cache_clear()

@@ -97,6 +97,14 @@ def test_the_ft_pack_draws_every_funnel_and_spc_chart_as_a_vector_form(world):
     assert "WIC4H, 2018-12: funnel plot" in whole and "XmR chart" in whole
 
 
+def test_every_comparison_badge_in_a_pack_is_coloured_by_its_stylesheet(world):
+    html = render_html(build(world, "ft", {"provider": "RY6"}))
+    used = set(re.findall(r'class="tag comparison (comparison-[a-z_0-9]+)"', html))
+    assert used  # the summary compares every indicator
+    for badge in used:
+        assert re.search(rf"\.tag\.{badge} {{ background: #[0-9A-Fa-f]{{6}}", html), badge
+
+
 def test_the_ft_pack_figures_are_the_apis(world, settings):
     document = build(world, "ft", {"provider": "RY6"})
     (row,) = document["figures"]["indicators"]
