@@ -250,6 +250,9 @@ def loads(raw: bytes) -> Form:
         objects.append((text.encode("latin-1"), data, bool(shareable)))
     if at != len(raw):
         raise ValueError("a prepared form of the wrong length")
+    if not objects or objects[0][1] is None or any(
+            int(n) >= len(objects) for text, _, _ in objects for n in TOKEN.findall(text)):
+        raise ValueError("a prepared form whose references do not add up")
     return Form(tuple(header["size"]), tuple(objects))
 
 

@@ -126,6 +126,10 @@ def test_a_chart_s_form_is_kept_and_placed_later_without_reading_the_pdf(drawn, 
 
         monkeypatch.setattr(forms, "prepare", no_parsing)
         assert forms.prepared(drawn[1]) == first
+        for damaged in (b"REGISTRY-FORM 1\ndamaged",
+                        forms.dumps(forms.Form(first.size, ((b"<< /R @9@ >>", b"", False),)))):
+            with pytest.raises(ValueError):
+                forms.loads(damaged)
         kept.write_bytes(b"REGISTRY-FORM 1\ndamaged")
         forms._prepared.cache_clear()
         monkeypatch.undo()
