@@ -20,7 +20,7 @@ from hashlib import sha256
 from pathlib import Path
 from uuid import UUID
 
-from eventsourcing.persistence import InterfaceError, OperationalError
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import (
     PostgresAggregateRecorder,
     PostgresApplicationRecorder,
@@ -125,6 +125,23 @@ class JournalledSQLiteRecorder(SQLiteApplicationRecorder):
                 found.update(UUID(row[0]) for row in c.fetchall())
         return found
 
+    def stored_events_of(self, ids) -> dict[UUID, list[StoredEvent]]:
+        """The stored events of each of ``ids`` that has any, in version order: one query
+        per 500 ids (an import checks hundreds of organisations), not one each."""
+        ids, found = list(ids), {}
+        with self.datastore.transaction(commit=False) as c:
+            for start in range(0, len(ids), 500):
+                chunk = [i.hex for i in ids[start:start + 500]]
+                c.execute(f"SELECT originator_id, originator_version, topic, state FROM "
+                          f"{self.events_table_name} WHERE originator_id IN "
+                          f"({', '.join('?' * len(chunk))}) "
+                          "ORDER BY originator_id, originator_version", chunk)
+                for row in c.fetchall():
+                    originator = self.convert_originator_id(row["originator_id"])
+                    found.setdefault(UUID(str(originator)), []).append(StoredEvent(
+                        originator, row["originator_version"], row["topic"], row["state"]))
+        return found
+
 
 class JournalledPostgresRecorder(PostgresApplicationRecorder):
     mac_key: bytes = b""
@@ -142,6 +159,10 @@ class JournalledPostgresRecorder(PostgresApplicationRecorder):
         self._count = SQL("SELECT COUNT(*) AS n FROM {}").format(table)
         self._existing = SQL("SELECT DISTINCT originator_id FROM {}.{} "
                              "WHERE originator_id = ANY(%s)").format(
+            Identifier(self.datastore.schema), Identifier(self.events_table_name))
+        self._stored_events = SQL(
+            "SELECT originator_id, originator_version, topic, state FROM {}.{} "
+            "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version").format(
             Identifier(self.datastore.schema), Identifier(self.events_table_name))
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library
@@ -182,6 +203,19 @@ class JournalledPostgresRecorder(PostgresApplicationRecorder):
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(self._existing, (ids,))
             return {UUID(str(row["originator_id"])) for row in curs.fetchall()}
+
+    def stored_events_of(self, ids) -> dict[UUID, list[StoredEvent]]:
+        """The stored events of each of ``ids`` that has any, in version order, in one query."""
+        ids, found = list(ids), {}
+        if not ids:
+            return found
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._stored_events, (ids,))
+            for row in curs.fetchall():
+                found.setdefault(UUID(str(row["originator_id"])), []).append(StoredEvent(
+                    row["originator_id"], row["originator_version"], row["topic"],
+                    bytes(row["state"])))
+        return found
 
 
 class _KeyedFactory:

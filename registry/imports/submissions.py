@@ -13,20 +13,24 @@ from registry.commands import _instance, load
 from registry.commands.fields import ODS_CODE, Code, PeriodLabel, ServiceLine, storable
 from registry.commands.submissions import Submit
 from registry.errors import RuleViolation
+from registry.identity import indicator_id, organisation_id, submission_id
+from registry.measures import VALUE_FIELDS
 from registry.periods import parse_period
 from registry.vocabulary import SERVICE_LINES
-from registry.identity import submission_id
-from registry.measures import VALUE_FIELDS
 
 COLUMNS = ("provider", "indicator", "service_line", "period", "numerator", "denominator",
            "value", "sd", "n", "note")
 
 
 def prefetch(changes, records) -> None:
-    """Ask the store once which of the file's cells are new (most are, in a bulk import)."""
+    """Ask the store once which of the file's cells are new (most are, in a bulk import),
+    and load the providers and indicators the file names in one query."""
     def cell(record: dict) -> tuple[str, ...]:
         return tuple((record.get(c) or "").strip() for c in COLUMNS[:4])
-    changes.prefetch_absent(submission_id(*cell(record)) for _, record in records)
+    cells = [cell(record) for _, record in records]
+    changes.prefetch_absent(submission_id(*c) for c in cells)
+    changes.prefetch_stored([organisation_id(c[0].upper()) for c in cells if c[0]]
+                            + [indicator_id(c[1].upper()) for c in cells if c[1]])
 
 
 def apply(app, changes, record: dict, provenance, options) -> str:
