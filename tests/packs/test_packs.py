@@ -105,6 +105,20 @@ def test_every_comparison_badge_in_a_pack_is_coloured_by_its_stylesheet(world):
         assert re.search(rf"\.tag\.{badge} {{ background: #[0-9A-Fa-f]{{6}}", html), badge
 
 
+def test_the_contents_give_the_page_each_section_starts_on(world):
+    _, pages = text_of(render_pdf(build(world, "ft", {"provider": "RY6"})))
+    listed = {label: int(number) for label, number in
+              re.findall(r"^(.+?) (\d+)$", pages[1], re.M)}  # read in order: label, page
+    sections = ("Executive summary", "Performance", "Restatements and data queries",
+                "Contracts and renewals", "FT application and milestones",
+                "Provenance appendix")
+    assert set(sections) <= set(listed), pages[1]
+    for section in sections:  # the page named is the first whose heading is the section
+        opening = [n for n, text in enumerate(pages, start=1)
+                   if n > 2 and text.split("\n")[0].strip() == section]
+        assert opening and opening[0] == listed[section], (section, listed[section], opening)
+
+
 def test_the_ft_pack_figures_are_the_apis(world, settings):
     document = build(world, "ft", {"provider": "RY6"})
     (row,) = document["figures"]["indicators"]
