@@ -95,7 +95,7 @@ def _memo(kind: str, medium: str, key: str, directory: Path | None) -> bytes:
             return kept
     drawn = _draw_key((kind, key))
     if path is not None:
-        _store(path, drawn)
+        keep(path, drawn)
     return drawn
 
 
@@ -137,7 +137,7 @@ def draw_ahead(requests: list[tuple[str, dict | None, dict]], medium: str = "svg
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         for path, drawn in zip(missing, pool.map(_draw_key, missing.values(), chunksize=2),
                                strict=True):
-            _store(path, drawn)
+            keep(path, drawn)
     return len(missing)
 
 
@@ -152,7 +152,10 @@ def _draw_key(kind_and_key: tuple[str, str]) -> bytes:
     return drawn if isinstance(drawn, bytes) else drawn.encode("utf-8")
 
 
-def _store(path: Path, drawn: bytes) -> None:
+def keep(path: Path, drawn: bytes) -> None:
+    """Write ``drawn`` to ``path`` whole (a temporary file, then rename), or not at all: a
+    reader never sees half a file. Also used for what is derived from a chart
+    (``packs.forms``)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=".chart-",
@@ -160,7 +163,7 @@ def _store(path: Path, drawn: bytes) -> None:
             handle.write(drawn)
         os.replace(handle.name, path)
     except OSError:
-        pass  # a cache that cannot be written only costs a redraw next time
+        pass  # a cache that cannot be written only costs the work again next time
 
 
 def clear_memory() -> None:

@@ -23,12 +23,9 @@ import base64
 import hashlib
 import io
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import pydyf
 from markupsafe import Markup
@@ -162,7 +159,7 @@ def _prepared(digest: str, chart: bytes) -> Form:
             pass  # not made yet, or unreadable: make it
     form = prepare(chart)
     if path is not None:
-        _store(path, dumps(form))
+        chart_cache.keep(path, dumps(form))
     return form
 
 
@@ -293,14 +290,3 @@ def _place(pdf: pydyf.PDF, form: Form, shared: dict) -> bytes:
             raw.written = (text[:-2] + b" /Length %d>>\nstream\n" % len(data) + data
                            + b"\nendstream")
     return b"%d 0 R" % numbers[0]
-
-
-def _store(path: Path, raw: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=".form-",
-                                         delete=False) as handle:
-            handle.write(raw)
-        os.replace(handle.name, path)
-    except OSError:
-        pass  # a cache that cannot be written only costs preparing again
