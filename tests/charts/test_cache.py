@@ -67,23 +67,34 @@ def test_no_document_no_chart(counted):
     assert cache.chart("spc", None) == ""
 
 
-def test_charts_drawn_ahead_in_worker_processes_are_those_drawn_here(tmp_path):
-    documents = [{**DOCUMENT, "points": [{**p, "value": p["value"] + shift / 10}
-                                         for p in DOCUMENT["points"]]} for shift in range(8)]
+def drawn_here_and_ahead(tmp_path, documents, medium):
+    """Each SPC chart of ``documents`` drawn in this process with no directory, then drawn
+    ahead (in worker processes) into a fresh directory and read back: (here, drawn ahead,
+    read back)."""
+    read = cache.printed_chart if medium == "pdf" else cache.chart
     cache.use_directory(None)
     cache.clear_memory()
-    here = [cache.chart("spc", d) for d in documents]
+    here = [read("spc", d) for d in documents]
     cache.use_directory(tmp_path / "charts")
     cache.clear_memory()
     try:
-        drawn = cache.draw_ahead([("spc", d, {}) for d in documents])
-        assert drawn == (8 if (os.cpu_count() or 1) >= 2 else 0)
-        assert len(list((tmp_path / "charts" / "spc").iterdir())) == drawn
-        assert [cache.chart("spc", d) for d in documents] == here
-        assert cache.draw_ahead([("spc", d, {}) for d in documents]) == 0  # all kept now
+        drawn = cache.draw_ahead([("spc", d, {}) for d in documents], medium)
+        kept = len(list((tmp_path / "charts" / "spc").iterdir())) if drawn else 0
+        again = cache.draw_ahead([("spc", d, {}) for d in documents], medium)
+        return here, drawn, kept, again, [read("spc", d) for d in documents]
     finally:
         cache.use_directory(None)
         cache.clear_memory()
+
+
+def test_charts_drawn_ahead_in_worker_processes_are_those_drawn_here(tmp_path):
+    documents = [{**DOCUMENT, "points": [{**p, "value": p["value"] + shift / 10}
+                                         for p in DOCUMENT["points"]]} for shift in range(8)]
+    here, drawn, kept, again, there = drawn_here_and_ahead(tmp_path, documents, "svg")
+    assert drawn == (8 if (os.cpu_count() or 1) >= 2 else 0)
+    assert kept == drawn
+    assert there == here
+    assert again == 0  # all kept now
 
 
 def test_charts_for_print_are_kept_apart_as_pdf(counted):
@@ -98,16 +109,7 @@ def test_charts_for_print_are_kept_apart_as_pdf(counted):
 
 def test_charts_for_print_drawn_ahead_are_those_drawn_here(tmp_path):
     documents = [{**DOCUMENT, "target": 2.0 + shift / 10} for shift in range(8)]
-    cache.use_directory(None)
-    cache.clear_memory()
-    here = [cache.printed_chart("spc", d) for d in documents]
-    cache.use_directory(tmp_path / "charts")
-    cache.clear_memory()
-    try:
-        drawn = cache.draw_ahead([("spc", d, {}) for d in documents], "pdf")
-        assert drawn == (8 if (os.cpu_count() or 1) >= 2 else 0)
-        assert [cache.printed_chart("spc", d) for d in documents] == here  # byte for byte
-        assert all(cache.is_pdf(chart) for chart in here)
-    finally:
-        cache.use_directory(None)
-        cache.clear_memory()
+    here, drawn, _, _, there = drawn_here_and_ahead(tmp_path, documents, "pdf")
+    assert drawn == (8 if (os.cpu_count() or 1) >= 2 else 0)
+    assert there == here  # byte for byte
+    assert all(cache.is_pdf(chart) for chart in here)
