@@ -116,31 +116,30 @@ class JournalledSQLiteRecorder(SQLiteApplicationRecorder):
 
     def existing_originators(self, ids) -> set[UUID]:
         """Which of ``ids`` have stored events: one query per 500 ids, not one each."""
-        ids, found = list(ids), set()
-        with self.datastore.transaction(commit=False) as c:
-            for start in range(0, len(ids), 500):
-                chunk = [i.hex for i in ids[start:start + 500]]
-                c.execute(f"SELECT DISTINCT originator_id FROM {self.events_table_name} "
-                          f"WHERE originator_id IN ({', '.join('?' * len(chunk))})", chunk)
-                found.update(UUID(row[0]) for row in c.fetchall())
-        return found
+        return {UUID(row[0]) for row in self._rows_of("DISTINCT originator_id", ids)}
 
     def stored_events_of(self, ids) -> dict[UUID, list[StoredEvent]]:
         """The stored events of each of ``ids`` that has any, in version order: one query
         per 500 ids (an import checks hundreds of organisations), not one each."""
-        ids, found = list(ids), {}
+        found = {}
+        for row in self._rows_of("originator_id, originator_version, topic, state", ids,
+                                 " ORDER BY originator_id, originator_version"):
+            originator = self.convert_originator_id(row["originator_id"])
+            found.setdefault(UUID(str(originator)), []).append(StoredEvent(
+                originator, row["originator_version"], row["topic"], row["state"]))
+        return found
+
+    def _rows_of(self, columns: str, ids, order: str = "") -> list:
+        """The events table's ``columns`` for the events of ``ids``, 500 ids a query (SQLite
+        limits the parameters of one statement)."""
+        ids, rows = list(ids), []
         with self.datastore.transaction(commit=False) as c:
             for start in range(0, len(ids), 500):
                 chunk = [i.hex for i in ids[start:start + 500]]
-                c.execute(f"SELECT originator_id, originator_version, topic, state FROM "
-                          f"{self.events_table_name} WHERE originator_id IN "
-                          f"({', '.join('?' * len(chunk))}) "
-                          "ORDER BY originator_id, originator_version", chunk)
-                for row in c.fetchall():
-                    originator = self.convert_originator_id(row["originator_id"])
-                    found.setdefault(UUID(str(originator)), []).append(StoredEvent(
-                        originator, row["originator_version"], row["topic"], row["state"]))
-        return found
+                c.execute(f"SELECT {columns} FROM {self.events_table_name} WHERE originator_id "
+                          f"IN ({', '.join('?' * len(chunk))}){order}", chunk)
+                rows.extend(c.fetchall())
+        return rows
 
 
 class JournalledPostgresRecorder(PostgresApplicationRecorder):
