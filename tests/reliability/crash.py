@@ -114,13 +114,13 @@ def progress_of(line: str, label: str) -> tuple[int, int] | None:
 
 
 def storing_events(database_url: str):
-    """A check that becomes true once events are being written after this moment:
-    SQLite's write-ahead log grows past its size now; PostgreSQL shows an INSERT into the
-    events table of this schema in progress."""
+    """A check that becomes true once events are being written after this moment, inside
+    their transaction: on SQLite another process holds the write lock (a writer takes it at
+    its first INSERT and keeps it until COMMIT; the write-ahead log may not grow before the
+    commit, so its size is no sign); on PostgreSQL an INSERT into the events table of this
+    schema is in progress."""
     if database_url.startswith("sqlite"):
-        wal = Path(_sqlite_path(database_url) + "-wal")
-        baseline = wal.stat().st_size if wal.exists() else 0
-        return lambda: wal.exists() and wal.stat().st_size > baseline
+        return _writing(_sqlite_path(database_url))
     server, schema = _postgres(database_url)
     pattern = f'%insert into "{schema}"."registry_events"%'
 
@@ -129,6 +129,25 @@ def storing_events(database_url: str):
             return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
                                 "AND lower(query) LIKE %s", (pattern,)).fetchone()[0] > 0
     return inserting
+
+
+def _writing(path: str):
+    """True while another connection holds the SQLite file's write lock: asking for it at
+    once (no busy wait) is refused. When it is free it is given back at once."""
+    def writing() -> bool:
+        conn = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error):
+                return True
+            raise
+        else:
+            conn.execute("ROLLBACK")
+            return False
+        finally:
+            conn.close()
+    return writing
 
 
 def _sqlite_path(database_url: str) -> str:
