@@ -65,18 +65,20 @@ class Audit(Projection):
         self.subjects.read_ahead(cursor, events)
 
     def apply(self, cursor, logged) -> None:
-        prov = logged.provenance or {}
+        prov = logged.plain.get("provenance") or {}
         actor, source = prov.get("actor") or {}, prov.get("source") or {}
-        data = logged.data
+        data = logged.plain_data
         cell = self._cell(cursor, logged, data)
-        data = {k: ("[redacted]" if k in REDACTED else v) for k, v in data.items()}
+        for key in REDACTED:
+            if key in data:
+                data[key] = "[redacted]"
         self.events.append(
-            (logged.position, stamp(logged.recorded_at), logged.aggregate_type,
-             str(logged.aggregate_id), logged.version, logged.event_type,
+            (logged.position, logged.recorded_stamp, logged.aggregate_type, logged.key,
+             logged.version, logged.event_type,
              actor.get("user_id"), actor.get("role"), actor.get("organisation"),
              prov.get("channel"), prov.get("reason"), source.get("file"),
              source.get("sha256"), source.get("row"), *cell, plain_json(data)))
-        self.first_cells.setdefault(str(logged.aggregate_id), cell)
+        self.first_cells.setdefault(logged.key, cell)
         codes = self.subjects.concerned(cursor, logged)
         self.organisations.extend((logged.position, code) for code in dict.fromkeys(codes))
 
@@ -95,7 +97,7 @@ class Audit(Projection):
             return tuple(data.get(f) if f else None for f in fields)
         if logged.aggregate_type not in {a for a, _ in CELL_FROM}:
             return None, None, None
-        key = str(logged.aggregate_id)
+        key = logged.key
         first = cursor.execute("SELECT period, indicator, service_line FROM audit_events "
                                "WHERE aggregate_id = ? ORDER BY position LIMIT 1",
                                (key,)).fetchone()

@@ -5,9 +5,14 @@ with its position, aggregate, type, recorded time, provenance and payload.
 """
 
 import json
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
+
+import orjson
+
+from projections.timestamps import stamp
 
 PAGE = 1000
 _ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic",
@@ -18,14 +23,14 @@ class LoggedEvent:
     """One stored event: its place in the log, its stored form and (decoded on demand) the event."""
 
     __slots__ = ("position", "aggregate_id", "version", "topic", "notification", "_mapper",
-                 "_event", "_data")
+                 "_event", "_data", "_plain", "_key", "_types")
 
     def __init__(self, position: int, aggregate_id: UUID, version: int, topic: str,
                  event: object = None, notification=None, mapper=None):
         self.position, self.aggregate_id, self.version, self.topic = (
             position, aggregate_id, version, topic)
         self.notification, self._mapper, self._event = notification, mapper, event
-        self._data = None
+        self._data = self._plain = self._key = self._types = None
 
     @property
     def event(self) -> object:
@@ -36,11 +41,22 @@ class LoggedEvent:
 
     @property
     def aggregate_type(self) -> str:
-        return self.topic.split(":")[1].split(".")[0]
+        if self._types is None:
+            self._types = _types(self.topic)
+        return self._types[0]
 
     @property
     def event_type(self) -> str:
-        return self.topic.split(".")[-1]
+        if self._types is None:
+            self._types = _types(self.topic)
+        return self._types[1]
+
+    @property
+    def key(self) -> str:
+        """The aggregate id as text, as the read models store it."""
+        if self._key is None:
+            self._key = str(self.aggregate_id)
+        return self._key
 
     @property
     def recorded_at(self) -> datetime:
@@ -57,9 +73,41 @@ class LoggedEvent:
             self._data = {k: v for k, v in vars(self.event).items() if k not in _ENVELOPE}
         return dict(self._data)
 
+    @property
+    def plain(self) -> dict:
+        """The stored state (payload, recorded time, provenance) with JSON-ready values,
+        as ``plain`` makes them, decoded straight from the stored JSON (``plain_state``)
+        without building the domain event. Shared: callers must not change it."""
+        if self._plain is None:
+            if self.notification is None:
+                self._plain = plain({k: v for k, v in vars(self.event).items()
+                                     if k not in ("originator_id", "originator_version")})
+            else:
+                self._plain = plain_state(self.notification.state, self._mapper)
+        return self._plain
+
+    @property
+    def plain_data(self) -> dict:
+        """``data`` with JSON-ready values (a new dict each time)."""
+        return {k: v for k, v in self.plain.items() if k not in _ENVELOPE}
+
+    @property
+    def recorded_stamp(self) -> str:
+        """``stamp(recorded_at)``, from the stored text when it is already UTC."""
+        text = self.plain["timestamp"]
+        if len(text) == 32 and text.endswith("+00:00"):
+            return text[:26] + "Z"
+        return stamp(datetime.fromisoformat(text))
+
     def as_dict(self, plain_values: bool = True) -> dict:
         """The event as a record; its values made JSON-ready unless ``plain_values`` is
         False (for ``plain_json``, which does that as it encodes)."""
+        if plain_values:
+            state = self.plain
+            return {"position": self.position, "recorded_at": state["timestamp"],
+                    "aggregate": self.aggregate_type, "aggregate_id": self.key,
+                    "version": self.version, "event": self.event_type,
+                    "provenance": state.get("provenance", {}), "data": self.plain_data}
         record = {
             "position": self.position,
             "recorded_at": self.recorded_at,
@@ -70,7 +118,39 @@ class LoggedEvent:
             "provenance": self.provenance,
             "data": self.data,
         }
-        return plain(record) if plain_values else record
+        return record
+
+
+def _types(topic: str) -> tuple[str, str]:
+    return topic.split(":")[1].split(".")[0], topic.split(".")[-1]
+
+
+# The library's JSON transcoder writes a custom type as {"_type_": name, "_data_": data},
+# compactly, in that key order. For these the plain value is the data itself (ISO dates
+# and times, decimals as written); a UUID's plain value is its dashed form. A brace
+# followed by a bare quote cannot occur inside a JSON string (quotes there are escaped).
+_AS_WRITTEN = re.compile(
+    r'\{"_type_":"(?:datetime_iso|date_iso|decimal_str)","_data_":("[^"\\]*")\}')
+_UUID_HEX = re.compile(r'\{"_type_":"uuid_hex","_data_":"([0-9a-f]{32})"\}')
+
+
+def plain_state(state: bytes, mapper=None) -> dict:
+    """A stored event's state with JSON-ready values, equal to ``plain`` of what the
+    library's mapper decodes: markers of the types above are replaced in the text, then
+    the text is parsed once. Any other custom type goes through the mapper's transcoder."""
+    text = bytes(state).decode("utf-8")
+    if '"_type_"' in text:
+        text = _AS_WRITTEN.sub(r"\1", text)
+        if '"uuid_hex"' in text:
+            text = _UUID_HEX.sub(lambda m: f'"{UUID(m.group(1))}"', text)
+        if '"_type_"' in text:
+            if mapper is None:
+                raise ValueError("a stored state with a custom type needs the mapper")
+            return plain(mapper.transcoder.decode(bytes(state)))
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:  # what orjson refuses and json reads (NaN, huge ints)
+        return json.loads(text)
 
 
 def read_events(app, after: int = 0, stop: int | None = None, page: int = PAGE,
@@ -94,10 +174,15 @@ def read_events(app, after: int = 0, stop: int | None = None, page: int = PAGE,
 
 
 def plain_json(value) -> str:
-    """``json.dumps(plain(value), sort_keys=True)``, without building the plain copy first:
-    the encoder turns dates, decimals and UUIDs into the same strings as it meets them
-    (tuples become lists either way; stored events' keys are strings already)."""
-    return _SORTED.encode(value)
+    """``plain(value)`` as compact JSON with sorted keys, without building the plain copy
+    first: the encoder turns dates, decimals and UUIDs into the same strings as it meets
+    them (tuples become lists either way). Python's encoder takes what orjson refuses
+    (integers beyond 64 bits). orjson writes a non-finite float as null; no event holds
+    one (measures are decimals, and the decoder above refuses NaN and Infinity)."""
+    try:
+        return orjson.dumps(value, default=_plain_default, option=_ORJSON).decode()
+    except TypeError:
+        return _SORTED.encode(value)
 
 
 def _plain_default(value):
@@ -108,7 +193,8 @@ def _plain_default(value):
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-_SORTED = json.JSONEncoder(sort_keys=True, default=_plain_default)
+_SORTED = json.JSONEncoder(sort_keys=True, default=_plain_default, separators=(",", ":"))
+_ORJSON = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
 
 
 def plain(value):

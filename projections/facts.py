@@ -115,7 +115,7 @@ class FactTables:
     # submissions
 
     def _Submission_Submitted(self, cursor, logged, page=None):
-        d = logged.data
+        d = logged.plain
         row = {"provider": d["provider"], "indicator": d["indicator"],
                "service_line": d["service_line"], "period": d["period"], "withdrawn": 0,
                **{k: d["values"].get(k) for k in _VALUES}}
@@ -123,7 +123,7 @@ class FactTables:
 
     def _Submission_Restated(self, cursor, logged, page=None):
         row = self._latest_submission(cursor, logged, page)
-        row.update({k: logged.data["values"].get(k) for k in _VALUES})
+        row.update({k: logged.plain["values"].get(k) for k in _VALUES})
         return self._submission_version(cursor, logged, row, page)
 
     def _Submission_Withdrawn(self, cursor, logged, page=None):
@@ -133,7 +133,7 @@ class FactTables:
 
     def _latest_submission(self, cursor, logged, page=None) -> dict:
         """The highest version recorded so far: stored, or buffered in this page."""
-        key = str(logged.aggregate_id)
+        key = logged.key
         row = cursor.execute(
             f"SELECT version, provider, indicator, service_line, period, withdrawn, "
             f"numerator, denominator, value, sd, n FROM {self.p}_submissions WHERE "
@@ -147,9 +147,9 @@ class FactTables:
 
     def _submission_version(self, cursor, logged, row: dict, page=None) -> dict:
         start = _period_start(row["period"])
-        values = (str(logged.aggregate_id), logged.version, row["provider"], row["indicator"],
+        values = (logged.key, logged.version, row["provider"], row["indicator"],
                   row["service_line"], row["period"], start, logged.position,
-                  stamp(logged.recorded_at), row["withdrawn"], row["numerator"],
+                  logged.recorded_stamp, row["withdrawn"], row["numerator"],
                   row["denominator"], as_text(row["value"]), as_text(row["sd"]), row["n"])
         if page is None or not page.buffer(cursor, values, row):
             cursor.execute(f"INSERT INTO {self.p}_submissions VALUES "
@@ -245,8 +245,7 @@ class FactPage:
         self.keys: set[tuple[str, int]] = set()  # (aggregate id, version) stored or buffered
 
     def read_ahead(self, cursor, events) -> None:
-        ids = list(dict.fromkeys(str(e.aggregate_id) for e in events
-                                 if e.aggregate_type == "Submission"))
+        ids = list(dict.fromkeys(e.key for e in events if e.aggregate_type == "Submission"))
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             rows = cursor.execute(
@@ -282,7 +281,8 @@ def _period_start(label: str) -> str:
 
 
 def as_text(value) -> str | None:
-    """Decimals and dates are kept as text, exactly as given; None stays NULL."""
+    """Decimals and dates are kept as text, exactly as given (a plain value is that text
+    already); None stays NULL."""
     return None if value is None else str(value)
 
 

@@ -42,16 +42,16 @@ class Histories(Projection):
         codes = self.subjects.concerned(cursor, logged)
         if not codes:
             return
-        record = logged.as_dict(plain_values=False)
+        record = logged.as_dict()
         record["organisations"] = codes
         text = plain_json(record)
-        recorded = stamp(logged.recorded_at)
+        recorded = logged.recorded_stamp
         self.rows.extend((code, logged.position, recorded, text) for code in codes)
         if (logged.aggregate_type, logged.event_type) == ("Organisation", "Merged"):
             cursor.execute(
                 "INSERT INTO history_lineage VALUES (?, ?, ?, ?, ?)",
-                (codes[0], logged.data["successor"], str(logged.data["effective"]), recorded,
-                 logged.position))
+                (codes[0], logged.plain["successor"], str(logged.plain["effective"]),
+                 recorded, logged.position))
 
     def finish_page(self, cursor) -> None:
         """The page's rows, written together."""
@@ -100,7 +100,7 @@ class Subjects:
         self.changed: set[str] = set()  # stored before this page, to update
 
     def read_ahead(self, cursor, events) -> None:
-        keys = list(dict.fromkeys(str(e.aggregate_id) for e in events))
+        keys = list(dict.fromkeys(e.key for e in events))
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
             for row in cursor.execute(
@@ -118,8 +118,8 @@ class Subjects:
             self.looked.add(key)
 
     def concerned(self, cursor, logged) -> list[str]:
-        key = str(logged.aggregate_id)
-        data = logged.data
+        key = logged.key
+        data = logged.plain
         parties = CREATION_PARTIES.get((logged.aggregate_type, logged.event_type))
         if parties:
             codes = list(dict.fromkeys(data[f] for f in parties))

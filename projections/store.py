@@ -114,8 +114,14 @@ class ReadStore:
         return conn
 
     @contextmanager
-    def transaction(self):
-        """A write transaction: committed if the block succeeds, rolled back if not."""
+    def transaction(self, synced: bool = True):
+        """A write transaction: committed if the block succeeds, rolled back if not.
+
+        ``synced=False`` (projection pages) lets SQLite commit without waiting for the
+        disk (``synchronous=NORMAL`` in WAL mode): the commit stays atomic, and a power
+        cut may undo the last few, which the projection then applies again from the
+        events, because its position is committed with its rows. PostgreSQL's own
+        setting applies there."""
         conn = self._connection()
         if self.engine == "postgres":
             with conn.transaction():
@@ -124,13 +130,19 @@ class ReadStore:
                     sql.Identifier(self.schema)))
                 yield Cursor(cursor, self.engine)
             return
-        conn.execute("BEGIN IMMEDIATE")
+        if not synced:
+            conn.execute("PRAGMA synchronous=NORMAL")
         try:
-            yield Cursor(conn.cursor(), self.engine)
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Cursor(conn.cursor(), self.engine)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        finally:
+            if not synced:
+                conn.execute("PRAGMA synchronous=FULL")
 
     @contextmanager
     def creating(self):
@@ -148,8 +160,9 @@ class ReadStore:
 
     @contextmanager
     def applying(self):
-        """A write transaction for a page of a projection: never beside DDL (``creating``)."""
-        with self.transaction() as cursor:
+        """A write transaction for a page of a projection: never beside DDL (``creating``),
+        not waiting for the disk on SQLite (see ``transaction``)."""
+        with self.transaction(synced=False) as cursor:
             if self.engine == "postgres":
                 cursor.execute("SELECT pg_advisory_xact_lock_shared(?)", (self._ddl_key,))
             yield cursor

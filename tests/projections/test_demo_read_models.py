@@ -10,7 +10,9 @@ from config.settings import Settings
 from config.storage import open_registry
 from projections.audit import audit_events
 from projections.contracts import contracts_register
+from projections.eventlog import LoggedEvent, plain, read_events
 from projections.pipeline import pipeline_board
+from projections.timestamps import stamp
 from registry.demo import load_demo
 from registry.provenance import Actor
 
@@ -73,3 +75,17 @@ def test_contracts_and_pipeline_rebuild_to_the_same_checksums(demo):
     for name in NAMES[1:]:
         runner.rebuild(name)
     assert {name: runner.checksums(name)[name] for name in NAMES[1:]} == before
+
+
+def test_every_demo_event_decodes_alike_by_the_fast_path_and_the_mapper(demo):
+    """The demo stores every kind of event the registry has: the records the read models
+    file are the same whichever way the event is decoded."""
+    app, summary = demo
+    kinds = set()
+    for typed in read_events(app):
+        fast = LoggedEvent(typed.position, typed.aggregate_id, typed.version, typed.topic,
+                           notification=typed.notification, mapper=app.mapper)
+        assert fast.as_dict() == plain(typed.as_dict(plain_values=False)), typed.position
+        assert fast.recorded_stamp == stamp(typed.recorded_at)
+        kinds.add((typed.aggregate_type, typed.event_type))
+    assert len(kinds) > 20

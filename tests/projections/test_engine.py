@@ -119,3 +119,18 @@ def test_a_follower_on_postgresql_is_woken_by_new_events(app, store):
         assert waker.wait(timeout=30) is True
     finally:
         waker.close()
+
+
+def test_projection_pages_do_not_wait_for_the_disk_but_other_writes_do(app, store):
+    """Read models are rebuilt from the events, so a page may commit without an fsync on
+    SQLite (its position commits with it); every other write still waits for the disk."""
+    if store.engine != "sqlite":
+        pytest.skip("PostgreSQL's durability is the server's setting")
+    with store.applying() as cursor:
+        assert cursor.execute("PRAGMA synchronous").fetchone()["synchronous"] == 1
+    with store.transaction() as cursor:
+        assert cursor.execute("PRAGMA synchronous").fetchone()["synchronous"] == 2
+    with pytest.raises(RuntimeError), store.applying():
+        raise RuntimeError("a failed page")
+    with store.reading() as cursor:
+        assert cursor.execute("PRAGMA synchronous").fetchone()["synchronous"] == 2
