@@ -174,14 +174,21 @@ def _cell_groups(key: tuple, facts: list[dict], definition: dict, orgs: dict,
             if not name.endswith(":None"):
                 groups.setdefault(name, []).append(fact)
     cell = dict(zip(CELL, key))
-    return [compute_group(cell, name, members, definition, orgs)
+    # A provider's figure and intervals are the same in each of its peer groups.
+    measure, multiplier = definition["measure"], definition.get("multiplier")
+    figures = {f["provider"]: figure(f["provider"], f, measure, multiplier) for f in facts}
+    return [compute_group(cell, name, members, definition, orgs, figures)
             for name, members in sorted(groups.items()) if only in (None, name)]
 
 
-def compute_group(cell: dict, peer_group: str, facts: list[dict], definition: dict, orgs):
+def compute_group(cell: dict, peer_group: str, facts: list[dict], definition: dict, orgs,
+                  computed: dict | None = None):
+    """The group's row and its providers' rows; ``computed`` holds figures already
+    worked out for the cell, by provider."""
     measure, multiplier = definition["measure"], definition.get("multiplier")
     polarity = definition["polarity"]
-    figures = [figure(f["provider"], f, measure, multiplier) for f in facts]
+    figures = [computed[f["provider"]] if computed else
+               figure(f["provider"], f, measure, multiplier) for f in facts]
     values = [f.value for f in figures]
     group = {**cell, "peer_group": peer_group, "providers": len(figures),
              **pooled(figures, measure, multiplier)}

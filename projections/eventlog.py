@@ -140,7 +140,7 @@ def plain_state(state: bytes, mapper=None) -> dict:
     the text is parsed once. Any other custom type goes through the mapper's transcoder."""
     text = bytes(state).decode("utf-8")
     if '"_type_"' in text:
-        text = _AS_WRITTEN.sub(r"\1", text)
+        text = "".join(_AS_WRITTEN.split(text))  # each marker by its data, all in C
         if '"uuid_hex"' in text:
             text = _UUID_HEX.sub(lambda m: f'"{UUID(m.group(1))}"', text)
         if '"_type_"' in text:

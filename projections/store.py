@@ -33,7 +33,8 @@ class Cursor:
         return self
 
     def executemany(self, statement: str, rows) -> None:
-        rows = [tuple(r) for r in rows]
+        """Rows are sequences (tuples or lists), given as they are: no copy."""
+        rows = rows if isinstance(rows, list) else list(rows)
         if rows:
             self._cursor.executemany(self._adapt(statement) if self.engine == "postgres"
                                      else statement, rows)
