@@ -120,6 +120,22 @@ class LazyRateLimits:
     def upper_998(self) -> float:
         return self._bound("upper_998", _highest_count_not_high, LEVELS[1])
 
+    def position_of_count(self, count: float) -> str:
+        """``nested_position(count / denominator * multiplier, self)`` decided on the
+        count scale without solving a bound. The upper limit is the count whose exact
+        lower bound equals the expected count, and that bound grows with the count, so a
+        count lies above the limit exactly when its own exact lower bound exceeds the
+        expected count (PHE's "significantly high"); the lower limit likewise with the
+        exact upper bound. One quantile per band instead of a root-finding."""
+        expected = self._expected
+        if count > 0 and gammaincinv(count, _TAIL[LEVELS[0]]) > expected:
+            return ("above_998" if gammaincinv(count, _TAIL[LEVELS[1]]) > expected
+                    else "above_95")
+        if gammaincinv(count + 1, 1 - _TAIL[LEVELS[0]]) < expected:
+            return ("below_998" if gammaincinv(count + 1, 1 - _TAIL[LEVELS[1]]) < expected
+                    else "below_95")
+        return INSIDE
+
     def solved(self) -> FunnelLimits:
         return FunnelLimits(self.denominator, self.target, self.lower_95, self.upper_95,
                             self.lower_998, self.upper_998)
@@ -147,6 +163,9 @@ def funnel_position(value: float, limits: FunnelLimits) -> str:
     if value < limits.lower_95:
         return "below_95"
     return INSIDE
+
+
+_TAIL = {level: (1 - level) / 2 for level in LEVELS}  # each band's lower tail probability
 
 
 def _lowest_count_not_low(expected: float, level: float) -> float:

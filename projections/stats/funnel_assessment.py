@@ -61,10 +61,13 @@ class FunnelAssessment:
     providers: tuple[ProviderPosition, ...]
 
 
-def position_against(value: float, unadjusted: FunnelLimits, adjusted: FunnelLimits) -> ProviderPosition:
-    """Both positions of ``value`` and which set of limits flagged it."""
+def position_against(value: float, unadjusted: FunnelLimits, adjusted: FunnelLimits,
+                     count: float | None = None) -> ProviderPosition:
+    """Both positions of ``value`` and which set of limits flagged it (for lazy rate
+    limits, from the provider's ``count`` when given: the same code, nothing solved)."""
     if isinstance(unadjusted, LazyRateLimits):
-        plain = nested_position(value, unadjusted)
+        plain = (nested_position(value, unadjusted) if count is None
+                 else unadjusted.position_of_count(count))
         wide = plain if adjusted is unadjusted else funnel_position(value, adjusted)
     else:
         plain, wide = funnel_position(value, unadjusted), funnel_position(value, adjusted)
@@ -125,5 +128,5 @@ def _assess(
     for x, n in zip(numerators, denominators):
         plain = unadjusted(n)
         wide = adjusted(n) if spread.tau2 > 0 else plain
-        providers.append(position_against(x / n * multiplier, plain, wide))
+        providers.append(position_against(x / n * multiplier, plain, wide, x))
     return FunnelAssessment(target * multiplier, spread, tuple(providers))

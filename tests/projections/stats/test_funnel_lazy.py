@@ -32,3 +32,18 @@ def test_the_lazy_limits_are_the_full_limits_bound_by_bound():
         assert lazy.solved() == full
         assert funnel_position(count / population * 1e5, lazy) == \
             funnel_position(count / population * 1e5, full)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(0.01, 5000), st.floats(1e-6, 0.5), st.sampled_from([1, 1000, 100000]))
+def test_a_count_is_placed_without_solving_where_the_solved_limits_place_it(
+        denominator, target, multiplier):
+    """Counts on both sides of every solved limit (the knife edges) and between them."""
+    full = rate_funnel_limits(denominator, target, multiplier)
+    edges = [bound * denominator / multiplier for bound in
+             (full.lower_998, full.lower_95, full.upper_95, full.upper_998)]
+    counts = {max(0, int(edge) + step) for edge in edges for step in (-1, 0, 1, 2)}
+    for count in sorted(counts):
+        lazy = LazyRateLimits(denominator, target, multiplier)
+        assert lazy.position_of_count(count) == \
+            funnel_position(count / denominator * multiplier, full), count
