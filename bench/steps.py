@@ -191,8 +191,8 @@ def rebuild(ctx: StepContext, result: StepResult) -> None:
             if name == "ledger":
                 continue  # rebuilt by the ledger step, as `registry ledger verify` does
             started = time.perf_counter()
-            runner.rebuild(name, lambda n, done, total: ctx.progress(f"rebuild {n}", done,
-                                                                     total, "events"))
+            runner.rebuild(name, lambda n, done, total: ctx.progress(
+                f"rebuild {n}", done, total, "items" if n.endswith(" figures") else "events"))
             seconds = time.perf_counter() - started
             total_seconds += seconds
             result.add(f"rebuild '{name}'", rate(events, seconds), "events/s",

@@ -96,9 +96,8 @@ class Benchmarks(Projection):
                                f"FROM {FACTS.p}_submissions WHERE {column} = ? "
                                "ON CONFLICT DO NOTHING", (code,))
 
-    def owes(self, cursor) -> bool:
-        return cursor.execute("SELECT 1 AS owed FROM benchmark_dirty LIMIT 1").fetchone() \
-            is not None
+    def owed(self, cursor) -> int:
+        return int(cursor.execute("SELECT COUNT(*) AS n FROM benchmark_dirty").fetchone()["n"])
 
     def settle(self, cursor) -> bool:
         """Recompute the first ``SETTLE`` marked cells (in key order) from their facts."""

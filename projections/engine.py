@@ -51,9 +51,10 @@ class Projection:
     def finish_page(self, cursor) -> None:
         """Called after a page, in the same transaction: set-based work goes here."""
 
-    def owes(self, cursor) -> bool:
-        """Whether work deferred by earlier pages is still owed (see ``settle``)."""
-        return False
+    def owed(self, cursor) -> int:
+        """How many items of work deferred by earlier pages are still owed (see
+        ``settle``): cells, charts."""
+        return 0
 
     def settle(self, cursor) -> bool:
         """Work deferred to the end of a catch-up, a part per call and per transaction.
@@ -134,14 +135,14 @@ class Runner:
             page = list(read_events(self.app, after=position, page=self.page,
                                     limit=self.page))
             if not page:
-                self._settle(projection)
+                self._settle(projection, progress)
                 return done
             try:
                 self._apply_page(projection, position, page)
             except ConcurrentRunner:
                 continue
             except ProjectionFailed:
-                self._settle(projection)
+                self._settle(projection, progress)
                 raise
             done += len(page)
             if progress:
@@ -181,22 +182,25 @@ class Runner:
             if moved != 1:
                 raise ConcurrentRunner(projection.name, position)
 
-    def _settle(self, projection: Projection) -> None:
+    def _settle(self, projection: Projection, progress=None) -> None:
         """The work the projection deferred, a transaction per part; on PostgreSQL the
         projection's position row is locked first, so settling waits for a page being
-        applied elsewhere and two runners never settle the same part at once."""
+        applied elsewhere and two runners never settle the same part at once. Progress
+        is reported as "<name> figures": items settled of those owed at the start."""
         if type(projection).settle is Projection.settle:
             return
         with self.store.reading() as cursor:
-            if not projection.owes(cursor):
-                return
-        more = True
+            total = projection.owed(cursor)
+        more = total > 0
         while more:
             with self.store.applying() as cursor:
                 if cursor.engine == "postgres":
                     cursor.execute("SELECT position FROM projection_positions WHERE name = ? "
                                    "FOR UPDATE", (projection.name,))
-                more = projection.settle(cursor)
+                left = projection.owed(cursor) if projection.settle(cursor) else 0
+                more = left > 0
+            if progress:
+                progress(f"{projection.name} figures", max(0, total - left), total)
 
     def _record_failure(self, name: str, failure: ProjectionFailed) -> None:
         log.error("%s", failure)

@@ -88,8 +88,8 @@ class SpcCharts(Projection):
         cursor.executemany("INSERT INTO spc_dirty VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                            sorted(series))
 
-    def owes(self, cursor) -> bool:
-        return cursor.execute("SELECT 1 AS owed FROM spc_dirty LIMIT 1").fetchone() is not None
+    def owed(self, cursor) -> int:
+        return int(cursor.execute("SELECT COUNT(*) AS n FROM spc_dirty").fetchone()["n"])
 
     def settle(self, cursor) -> bool:
         """Recompute the first ``SETTLE`` marked charts (in key order) from their facts."""

@@ -70,6 +70,19 @@ def test_settling_in_parts_gives_what_settling_at_once_gives(submitted, store, k
     assert runner.checksums() == whole
 
 
+@pytest.mark.parametrize("kind, owed", [(Benchmarks, len(PERIODS)), (SpcCharts, 3)])
+def test_settling_reports_its_progress_part_by_part(submitted, store, kind, owed,
+                                                    monkeypatch):
+    """A long recomputation at the end of a catch-up is not a silent pause."""
+    monkeypatch.setattr(f"{kind.__module__}.SETTLE", 2)
+    reported = []
+    Runner(submitted, store, [kind()], page=50).rebuild(
+        progress=lambda name, done, total: reported.append((name, done, total)))
+    figures = [(done, total) for name, done, total in reported if name == f"{kind.name} figures"]
+    parts = -(-owed // 2)
+    assert figures == [(min(owed, 2 * part), owed) for part in range(1, parts + 1)]
+
+
 def test_a_page_at_a_time_and_one_page_give_the_same_tables(submitted, store):
     many = Runner(submitted, store, [Benchmarks(), SpcCharts()], page=1)
     many.rebuild()
