@@ -139,8 +139,8 @@ class FactTables:
             f"numerator, denominator, value, sd, n FROM {self.p}_submissions WHERE "
             "aggregate_id = ? ORDER BY version DESC LIMIT 1", (key,)).fetchone()
         buffered = page.latest.get(key) if page is not None else None
-        if buffered is not None and (row is None or buffered["version"] > row["version"]):
-            row = dict(buffered)
+        if buffered is not None and (row is None or buffered[0] > row["version"]):
+            return dict(buffered[1])
         if row is not None:
             del row["version"]
         return row
@@ -241,7 +241,8 @@ class FactPage:
     def __init__(self, tables: FactTables):
         self.tables = tables
         self.rows: list[tuple] = []
-        self.latest: dict[str, dict] = {}  # aggregate id -> its highest buffered version
+        # aggregate id -> (its highest buffered version, that version's row)
+        self.latest: dict[str, tuple[int, dict]] = {}
         self.keys: set[tuple[str, int]] = set()  # (aggregate id, version) stored or buffered
 
     def read_ahead(self, cursor, events) -> None:
@@ -262,11 +263,8 @@ class FactPage:
         self.keys.add(key)
         self.rows.append(values)
         latest = self.latest.get(key[0])
-        if latest is None or key[1] > latest["version"]:
-            self.latest[key[0]] = {"version": key[1], **{
-                c: row[c] for c in ("provider", "indicator", "service_line", "period",
-                                    "withdrawn", "numerator", "denominator", "value", "sd",
-                                    "n")}}
+        if latest is None or key[1] > latest[0]:
+            self.latest[key[0]] = (key[1], row)  # not changed after: readers copy it
         return True
 
     def write(self, cursor) -> None:
