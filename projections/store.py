@@ -118,17 +118,19 @@ class ReadStore:
     def transaction(self, synced: bool = True):
         """A write transaction: committed if the block succeeds, rolled back if not.
 
-        ``synced=False`` (projection pages) lets SQLite commit without waiting for the
-        disk (``synchronous=NORMAL`` in WAL mode): the commit stays atomic, and a power
-        cut may undo the last few, which the projection then applies again from the
-        events, because its position is committed with its rows. PostgreSQL's own
-        setting applies there."""
+        ``synced=False`` (projection pages) commits without waiting for the disk
+        (SQLite: ``synchronous=NORMAL`` in WAL mode; PostgreSQL: ``synchronous_commit``
+        off for the transaction): the commit stays atomic, and a crash of the machine
+        may undo the last few, which the projection then applies again from the events,
+        because its position is committed with its rows."""
         conn = self._connection()
         if self.engine == "postgres":
             with conn.transaction():
                 cursor = conn.cursor()
                 cursor.execute(sql.SQL("SET LOCAL search_path TO {}").format(
                     sql.Identifier(self.schema)))
+                if not synced:
+                    cursor.execute("SET LOCAL synchronous_commit = off")
                 yield Cursor(cursor, self.engine)
             return
         if not synced:
