@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+import orjson
+
 from ledger.service import system_provenance
 from projections.eventlog import plain
 from registry.errors import RuleViolation
@@ -80,4 +82,7 @@ def anchor(app, positions: list[int], kind: str, subject: dict, requested_by: st
 
 
 def dumps(document: dict) -> bytes:
-    return json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    """The pack's JSON attachment: UTF-8, keys sorted, indented for a reader. orjson, since
+    a pack with a decade of history carries thousands of events with their proofs (tens of
+    megabytes, a second with the standard encoder)."""
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
