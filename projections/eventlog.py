@@ -177,8 +177,8 @@ def plain_json(value) -> str:
     """``plain(value)`` as compact JSON with sorted keys, without building the plain copy
     first: the encoder turns dates, decimals and UUIDs into the same strings as it meets
     them (tuples become lists either way). Python's encoder takes what orjson refuses
-    (integers beyond 64 bits). orjson writes a non-finite float as null; no event holds
-    one (measures are decimals, and the decoder above refuses NaN and Infinity)."""
+    (integers beyond 64 bits). orjson would write a non-finite float as null; registry
+    events hold no floats (measures are decimals, kept as text)."""
     try:
         return orjson.dumps(value, default=_plain_default, option=_ORJSON).decode()
     except TypeError:
