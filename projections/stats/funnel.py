@@ -128,12 +128,11 @@ class LazyRateLimits:
         expected count (PHE's "significantly high"); the lower limit likewise with the
         exact upper bound. One quantile per band instead of a root-finding."""
         expected = self._expected
-        if count > 0 and gammaincinv(count, _TAIL[LEVELS[0]]) > expected:
-            return ("above_998" if gammaincinv(count, _TAIL[LEVELS[1]]) > expected
-                    else "above_95")
-        if gammaincinv(count + 1, 1 - _TAIL[LEVELS[0]]) < expected:
-            return ("below_998" if gammaincinv(count + 1, 1 - _TAIL[LEVELS[1]]) < expected
-                    else "below_95")
+        tail_95, tail_998 = _lower_tail(LEVELS[0]), _lower_tail(LEVELS[1])
+        if count > 0 and gammaincinv(count, tail_95) > expected:
+            return "above_998" if gammaincinv(count, tail_998) > expected else "above_95"
+        if gammaincinv(count + 1, 1 - tail_95) < expected:
+            return "below_998" if gammaincinv(count + 1, 1 - tail_998) < expected else "below_95"
         return INSIDE
 
     def solved(self) -> FunnelLimits:
@@ -165,7 +164,9 @@ def funnel_position(value: float, limits: FunnelLimits) -> str:
     return INSIDE
 
 
-_TAIL = {level: (1 - level) / 2 for level in LEVELS}  # each band's lower tail probability
+def _lower_tail(level: float) -> float:
+    """The probability below a two-sided interval at ``level``."""
+    return (1 - level) / 2
 
 
 def _lowest_count_not_low(expected: float, level: float) -> float:
@@ -177,7 +178,7 @@ def _lowest_count_not_low(expected: float, level: float) -> float:
     even a count of zero has an upper bound above ``expected``, no count is
     significantly low and the limit is 0.
     """
-    q = 1 - (1 - level) / 2
+    q = 1 - _lower_tail(level)
     if gammaincinv(1, q) >= expected:
         return 0.0
     return _solve(lambda x: gammaincinv(x + 1, q) - expected, 0.0, expected)
@@ -185,7 +186,7 @@ def _lowest_count_not_low(expected: float, level: float) -> float:
 
 def _highest_count_not_high(expected: float, level: float) -> float:
     """Count x whose exact lower bound gamma^-1(a/2; x) equals ``expected``."""
-    q = (1 - level) / 2
+    q = _lower_tail(level)
     high = expected + 10 * math.sqrt(expected) + 10
     while gammaincinv(high, q) < expected:
         high *= 2
