@@ -9,6 +9,7 @@ few others (time line, notices) as SVG pictures.
 import base64
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 from markupsafe import Markup
 
@@ -92,8 +93,10 @@ def indicator_card(row: dict, highlight: str, printed: Printed) -> dict:
         "funnel": funnel(row.get("funnel"), where, highlight, printed),
         "spc": printed.place("spc", spc, f"SPC chart of {where} for {highlight}")
         if spc and spc.get("points") else "",
-        "variation": charts.variation_icon(spc["variation_icon"], size=24) if spc else "",
-        "assurance": charts.assurance_icon(spc["assurance_icon"], size=24) if spc else "",
+        "variation": icon(charts.variation_icon(spc["variation_icon"], size=24))
+        if spc else "",
+        "assurance": icon(charts.assurance_icon(spc["assurance_icon"], size=24))
+        if spc else "",
         "variation_words": meaning(spc["variation_icon"]) if spc else "",
         "assurance_words": meaning(spc["assurance_icon"]) if spc else "",
     }
@@ -120,6 +123,20 @@ def image(svg: str) -> Markup:
     source = base64.b64encode(for_print(svg).encode("utf-8")).decode("ascii")
     return Markup('<img class="chart" alt="{}" src="data:image/svg+xml;base64,{}">').format(
         Markup(title.group(1)) if title else "chart", source)
+
+
+@lru_cache(maxsize=64)
+def icon(svg: str) -> Markup:
+    """An SPC icon as an <img> of its SVG, its meaning the alternative text. A pack
+    repeats a handful of icons down its summary table: as one picture each, WeasyPrint
+    parses each distinct icon once, where inline SVG was parsed, styled and drawn as
+    HTML elements at every use (about an eighth of a pack's render time)."""
+    if not svg:
+        return Markup("")
+    label = re.search(r'aria-label="([^"]*)"', svg)
+    source = base64.b64encode(for_print(svg).encode("utf-8")).decode("ascii")
+    return Markup('<img class="icon" alt="{}" src="data:image/svg+xml;base64,{}">').format(
+        Markup(label.group(1)) if label else "", source)
 
 
 def event_counts(events: list[dict]) -> list[dict]:

@@ -2,15 +2,18 @@
 their figures against the API's, their proofs against an independent verifier, and a
 pack reproduced as known at an earlier moment."""
 
+import base64
 import io
 import json
 import re
+import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
 import pytest
 from pypdf import PdfReader
 
 import packs
+from charts.icons import meaning
 from packs.document import FORMAT
 from packs.pdf import read_document, render_html, render_pdf
 from packs.verify import verify_pack
@@ -103,6 +106,23 @@ def test_every_comparison_badge_in_a_pack_is_coloured_by_its_stylesheet(world):
     assert used  # the summary compares every indicator
     for badge in used:
         assert re.search(rf"\.tag\.{badge} {{ background: #[0-9A-Fa-f]{{6}}", html), badge
+
+
+def test_the_summary_shows_each_spc_icon_as_a_picture_saying_what_it_means(world):
+    document = build(world, "ft", {"provider": "RY6"})
+    html = render_html(document)
+    summary = html[html.index('id="summary"'):html.index('id="domain-')]
+    assert "<svg" not in summary  # pictures, not inline SVG laid out as HTML elements
+    icons = re.findall(r'<img class="icon" alt="([^"]*)" src="data:image/svg\+xml;base64,'
+                       r'([A-Za-z0-9+/=]+)">', summary)
+    expected = [meaning(code) for row in document["figures"]["indicators"] if row.get("spc")
+                for code in (row["spc"]["variation_icon"], row["spc"]["assurance_icon"])
+                if code]
+    assert expected and [alt for alt, _ in icons] == expected
+    for alt, source in icons:
+        drawn = ET.fromstring(base64.b64decode(source))
+        assert drawn.tag == "{http://www.w3.org/2000/svg}svg"
+        assert drawn.get("aria-label") == alt and len(drawn) > 1  # a badge with marks in it
 
 
 def test_the_contents_give_the_page_each_section_starts_on(world):
