@@ -180,7 +180,16 @@ def history(store, code: str, as_of: datetime | None = None) -> list[dict]:
     codes = lineage(store, code.upper(), as_of)
     marks = ",".join("?" * len(codes))
     known_at = stamp(as_of) if as_of else "9999"
+    # An event concerning an organisation and its predecessor is stored once for each,
+    # with the same record: adjacent in position order, the repeats are skipped here.
+    # (SELECT DISTINCT made the database sort the records' text as well, a sort that
+    # spills to disk on PostgreSQL at a decade's length.)
     rows = store.query(
-        f"SELECT DISTINCT position, record FROM history_events WHERE organisation IN ({marks}) "
+        f"SELECT position, record FROM history_events WHERE organisation IN ({marks}) "
         "AND recorded_at <= ? ORDER BY position", (*codes, known_at))
-    return [orjson.loads(row["record"]) for row in rows]  # thousands at a decade's length
+    records, last = [], None
+    for row in rows:  # thousands at a decade's length
+        if row["position"] != last:
+            records.append(orjson.loads(row["record"]))
+            last = row["position"]
+    return records
