@@ -8,7 +8,6 @@ verifier key alone.
 """
 
 import base64
-import functools
 import logging
 from datetime import datetime, timezone
 
@@ -18,7 +17,7 @@ from ledger import merkle
 from ledger.leaf import leaf_data
 from ledger.notes import Checkpoint
 from ledger.proofs import CONSISTENCY_FORMAT, INCLUSION_FORMAT
-from projections.ledger import subtree
+from projections.ledger import stored_nodes, subtree
 from registry.checkpoint import LedgerCheckpoint
 from registry.errors import NotFound, RuleViolation
 from registry.provenance import Actor, Provenance
@@ -198,27 +197,64 @@ class LedgerService:
 
     def inclusion_paths(self, positions: list[int], tree_size: int) -> dict[int, dict]:
         """Per position: leaf index, leaf hash, leaf data (base64) and the audit path in the
-        verified checkpoint of ``tree_size`` leaves. Nodes shared by many paths are read once."""
+        verified checkpoint of ``tree_size`` leaves.
+
+        For a pack's thousands of events the reads are batched: which nodes a path needs
+        depends only on the leaf index and the tree size, so every path is first walked
+        to list its nodes, the nodes are read a few hundred per query (shared nodes once),
+        and the paths are then walked again over them; the events' stored rows are read
+        the same way. (A query per node and per event cost a round trip each: 20 s for a
+        pack of 6,700 events on PostgreSQL.)"""
         self.catch_up()
         with self._store.reading() as cursor:
             _verified(cursor, tree_size, "tree_size")
             indexes = self._leaf_indexes(cursor, positions)
-            lookup = functools.lru_cache(maxsize=None)(subtree(cursor))
-            paths = {}
             for position in positions:
-                index = indexes[position]
-                if index >= tree_size:
+                if indexes[position] >= tree_size:
                     raise RuleViolation(f"the event at position {position} was recorded after "
                                         f"the checkpoint of {tree_size} leaves", "tree_size")
-                paths[position] = {"leaf_index": index, "leaf_hash": lookup(0, index).hex(),
-                                   "proof": [node.hex() for node in
-                                             merkle.inclusion_proof(index, tree_size, lookup)]}
+            wanted = {(0, index) for index in indexes.values()}
+
+            def listing(level: int, index: int) -> bytes:
+                wanted.add((level, index))
+                return bytes(32)
+
+            for index in indexes.values():
+                merkle.inclusion_proof(index, tree_size, listing)
+            nodes = stored_nodes(cursor, wanted)
+            rows = self._stored_rows(cursor, positions)
+
+        def lookup(level: int, index: int) -> bytes:
+            return nodes[(level, index)]
+
+        paths = {}
         for position in positions:
-            stored = self.app.recorder.select_notifications(start=position, limit=1)[0]
-            paths[position]["leaf_data"] = base64.b64encode(leaf_data(
-                position, stored.originator_id, stored.originator_version, stored.topic,
-                stored.state)).decode()
+            index = indexes[position]
+            row = rows[position]
+            paths[position] = {
+                "leaf_index": index, "leaf_hash": lookup(0, index).hex(),
+                "proof": [node.hex() for node in merkle.inclusion_proof(index, tree_size,
+                                                                        lookup)],
+                "leaf_data": base64.b64encode(leaf_data(
+                    position, row["originator_id"], int(row["originator_version"]),
+                    row["topic"], bytes(row["state"]))).decode()}
         return paths
+
+    def _stored_rows(self, cursor, positions: list[int]) -> dict[int, dict]:
+        """The events' stored rows at ``positions``, as the log holds them."""
+        store, found = self._store, {}
+        for start in range(0, len(positions), 500):
+            chunk = [int(p) for p in positions[start:start + 500]]
+            rows = cursor.execute(
+                f"SELECT {store.events_position} AS position, originator_id, "
+                f"originator_version, topic, state FROM {store.events_table} "
+                f"WHERE {store.events_position} IN ({', '.join('?' * len(chunk))})",
+                chunk).fetchall()
+            found.update((int(r["position"]), r) for r in rows)
+        missing = sorted(set(int(p) for p in positions) - set(found))
+        if missing:
+            raise NotFound(f"no event is stored at position {missing[0]}", "position")
+        return found
 
     @staticmethod
     def _leaf_indexes(cursor, positions: list[int]) -> dict[int, int]:

@@ -225,6 +225,34 @@ def subtree(cursor):
     return lookup
 
 
+def stored_nodes(cursor, keys) -> dict[tuple[int, int], bytes]:
+    """The stored tree's nodes at ``keys`` ((level, index); level 0: leaves), read a few
+    hundred per query; a key the tree does not hold raises LookupError."""
+    by_level: dict[int, list[int]] = {}
+    for level, index in keys:
+        by_level.setdefault(level, []).append(index)
+    found = {}
+    for level, indexes in sorted(by_level.items()):
+        indexes.sort()
+        for start in range(0, len(indexes), 500):
+            chunk = indexes[start:start + 500]
+            marks = ", ".join("?" * len(chunk))
+            if level == 0:
+                rows = cursor.execute(f"SELECT leaf_index AS node_index, leaf_hash AS hash "
+                                      f"FROM ledger_leaves WHERE leaf_index IN ({marks})",
+                                      chunk).fetchall()
+            else:
+                rows = cursor.execute(f"SELECT node_index, hash FROM ledger_nodes WHERE "
+                                      f"level = ? AND node_index IN ({marks})",
+                                      (level, *chunk)).fetchall()
+            found.update(((level, int(r["node_index"])), bytes.fromhex(r["hash"]))
+                         for r in rows)
+    for level, index in keys:
+        if (level, index) not in found:
+            raise LookupError(f"the ledger has no node at level {level}, index {index}")
+    return found
+
+
 def attach_leaves(store, items: list[dict]) -> list[dict]:
     """Give each audit item its ledger leaf index and hash (None until the ledger has it)."""
     positions = [int(item["position"]) for item in items]

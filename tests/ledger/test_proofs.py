@@ -1,6 +1,8 @@
 """Proofs served by the registry check out with an independent RFC 6962 implementation,
 from the signed checkpoint and the verifier key alone, for every event and checkpoint."""
 
+import base64
+import hashlib
 import json
 
 import pytest
@@ -46,6 +48,33 @@ def test_every_inclusion_proof_verifies_independently(checkpointed):
             assert [bytes.fromhex(h) for h in document["proof"]] == PATH(index, leaves[:size])
             checked += 1
     assert checked == sum(sizes)
+
+
+def test_the_paths_of_many_events_at_once_are_the_rfc_paths_over_the_stored_leaves(
+        checkpointed):
+    app, sizes = checkpointed
+    leaves = stored_leaves(app)
+    positions = [n.id for n in app.recorder.select_notifications(0, 1000)]
+    for size in sizes:
+        wanted = positions[:size][::-1]  # any order, as a pack asks
+        paths = app.ledger.inclusion_paths(wanted, size)
+        assert sorted(paths) == sorted(wanted)
+        for index, position in enumerate(positions[:size]):
+            path = paths[position]
+            assert path["leaf_index"] == index
+            assert base64.b64decode(path["leaf_data"]) == leaves[index]
+            leaf_hash = hashlib.sha256(b"\x00" + leaves[index]).digest()  # RFC 6962
+            assert bytes.fromhex(path["leaf_hash"]) == leaf_hash
+            assert [bytes.fromhex(h) for h in path["proof"]] == PATH(index, leaves[:size])
+
+
+def test_paths_are_refused_for_an_event_the_checkpoint_does_not_hold(checkpointed):
+    app, sizes = checkpointed
+    positions = [n.id for n in app.recorder.select_notifications(0, 1000)]
+    with pytest.raises(RuleViolation, match=f"after the checkpoint of {sizes[0]} leaves"):
+        app.ledger.inclusion_paths([positions[0], positions[sizes[0]]], sizes[0])
+    with pytest.raises(NotFound):
+        app.ledger.inclusion_paths([positions[0], 10**6], sizes[-1])
 
 
 def test_every_consistency_proof_verifies_independently(checkpointed):
