@@ -182,8 +182,8 @@ def history(store, code: str, as_of: datetime | None = None) -> list[dict]:
     known_at = stamp(as_of) if as_of else "9999"
     # An event concerning an organisation and its predecessor is stored once for each,
     # with the same record: adjacent in position order, the repeats are skipped here.
-    # (SELECT DISTINCT made the database sort the records' text as well, a sort that
-    # spills to disk on PostgreSQL at a decade's length.)
+    # (SELECT DISTINCT made the database compare and sort the records' text as well,
+    # thousands of records at a decade's length.)
     rows = store.query(
         f"SELECT position, record FROM history_events WHERE organisation IN ({marks}) "
         "AND recorded_at <= ? ORDER BY position", (*codes, known_at))
