@@ -113,30 +113,26 @@ def funnel(document: dict | None, where: str, highlight: str, printed: Printed) 
     return printed.place("funnel", document, title, highlight=highlight)
 
 
-def image(svg: str) -> Markup:
-    """A chart as an <img> of its SVG: WeasyPrint then draws it as one picture instead of
-    styling each of its thousand elements as HTML (several times faster), and the chart's
-    title becomes the image's alternative text."""
+def image(svg: str, kind: str = "chart") -> Markup:
+    """A chart (or another picture: ``kind`` is its class) as an <img> of its SVG:
+    WeasyPrint then draws it as one picture instead of styling each of its thousand
+    elements as HTML (several times faster), and the SVG's title becomes the image's
+    alternative text."""
     if not svg:
         return Markup("")
     title = re.search(r"<title[^>]*>(.*?)</title>", svg, re.S)
     source = base64.b64encode(for_print(svg).encode("utf-8")).decode("ascii")
-    return Markup('<img class="chart" alt="{}" src="data:image/svg+xml;base64,{}">').format(
-        Markup(title.group(1)) if title else "chart", source)
+    return Markup('<img class="{}" alt="{}" src="data:image/svg+xml;base64,{}">').format(
+        kind, Markup(title.group(1)) if title else kind, source)
 
 
 @lru_cache(maxsize=64)
 def icon(svg: str) -> Markup:
-    """An SPC icon as an <img> of its SVG, its meaning the alternative text. A pack
-    repeats a handful of icons down its summary table: as one picture each, WeasyPrint
-    parses each distinct icon once, where inline SVG was parsed, styled and laid out as
-    HTML elements at every use (measured: about 4% of a pack's warm render)."""
-    if not svg:
-        return Markup("")
-    label = re.search(r'aria-label="([^"]*)"', svg)
-    source = base64.b64encode(for_print(svg).encode("utf-8")).decode("ascii")
-    return Markup('<img class="icon" alt="{}" src="data:image/svg+xml;base64,{}">').format(
-        Markup(label.group(1)) if label else "", source)
+    """An SPC icon as a picture whose alternative text is its meaning (the badge's
+    title). A pack repeats a handful of icons down its summary table: as pictures,
+    WeasyPrint parses each distinct icon once, where inline SVG was parsed, styled and
+    laid out as HTML elements at every use (measured: about 4% of a pack's warm render)."""
+    return image(svg, "icon")
 
 
 def event_counts(events: list[dict]) -> list[dict]:
