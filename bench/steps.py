@@ -288,8 +288,9 @@ def queries(ctx: StepContext, result: StepResult) -> None:
                          "service_line = ?")
         raw_spc_facts = raw("SELECT * FROM spcf_submissions WHERE provider = ? AND "
                             "indicator = ? AND service_line = ?")
-        raw_history = raw("SELECT position, record FROM history_events "
-                          "WHERE organisation = ?")
+        raw_history = raw(f"SELECT h.position, h.organisations, e.state FROM history_events h "
+                          f"JOIN {store.events_table} e ON e.{store.events_position} = "
+                          "h.position WHERE h.organisation = ?")
         plan = (
             ("benchmark query", live_benchmark, "cells", raw_cell,
              "raw SELECT of the cell's stored rows", 20),
@@ -300,9 +301,9 @@ def queries(ctx: StepContext, result: StepResult) -> None:
             ("as-of SPC query", asof_spc, "series", raw_spc_facts,
              "raw SELECT of the series' fact rows", None),
             ("history query", live_history, "providers", raw_history,
-             "raw SELECT of the organisation's history rows", None),
+             "raw SELECT of the organisation's history rows and events", None),
             ("as-of history query", asof_history, "providers", raw_history,
-             "raw SELECT of the organisation's history rows", None),
+             "raw SELECT of the organisation's history rows and events", None),
         )
         for label, function, keys, floor_fn, floor_label, target in plan:
             wrap = (lambda k: (k,)) if keys == "providers" else (lambda k: k)

@@ -17,6 +17,7 @@ from ledger import merkle
 from ledger.leaf import leaf_data
 from ledger.notes import Checkpoint
 from ledger.proofs import CONSISTENCY_FORMAT, INCLUSION_FORMAT
+from projections.eventlog import stored_rows
 from projections.ledger import stored_nodes, subtree
 from registry.checkpoint import LedgerCheckpoint
 from registry.errors import NotFound, RuleViolation
@@ -242,15 +243,7 @@ class LedgerService:
 
     def _stored_rows(self, cursor, positions: list[int]) -> dict[int, dict]:
         """The events' stored rows at ``positions``, as the log holds them."""
-        store, found = self._store, {}
-        for start in range(0, len(positions), 500):
-            chunk = [int(p) for p in positions[start:start + 500]]
-            rows = cursor.execute(
-                f"SELECT {store.events_position} AS position, originator_id, "
-                f"originator_version, topic, state FROM {store.events_table} "
-                f"WHERE {store.events_position} IN ({', '.join('?' * len(chunk))})",
-                chunk).fetchall()
-            found.update((int(r["position"]), r) for r in rows)
+        found = stored_rows(cursor, self._store, positions)
         missing = sorted(set(int(p) for p in positions) - set(found))
         if missing:
             raise NotFound(f"no event is stored at position {missing[0]}", "position")

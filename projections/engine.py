@@ -19,6 +19,10 @@ log = logging.getLogger("registry.projections")
 POSITIONS = """CREATE TABLE IF NOT EXISTS projection_positions (
     name TEXT PRIMARY KEY, position BIGINT NOT NULL, updated_at TEXT,
     error TEXT, error_position BIGINT)"""
+# Each read model's shape (a digest of its tables' and indexes' DDL) as its tables were
+# created: a model whose code now describes other tables is dropped and replayed.
+SHAPES = """CREATE TABLE IF NOT EXISTS projection_shapes (
+    name TEXT PRIMARY KEY, shape TEXT NOT NULL)"""
 
 
 class ProjectionFailed(Exception):
@@ -76,6 +80,11 @@ class Projection:
         for table in self.tables:
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
+    def shape(self) -> str:
+        """A digest of the DDL of this read model's tables and indexes."""
+        ddl = [self.tables[t] for t in sorted(self.tables)] + list(self.indexes)
+        return hashlib.sha256("\n".join(ddl).encode()).hexdigest()
+
     def checksum(self, cursor) -> str:
         """A digest of every row of every table, independent of storage order."""
         digest = hashlib.sha256()
@@ -101,12 +110,30 @@ class Runner:
             return
         with self.store.creating() as cursor:
             cursor.execute(POSITIONS)
+            cursor.execute(SHAPES)
+            shapes = {r["name"]: r["shape"] for r in
+                      cursor.execute("SELECT name, shape FROM projection_shapes").fetchall()}
+            known = {r["name"] for r in
+                     cursor.execute("SELECT name FROM projection_positions").fetchall()}
             for projection in self.projections.values():
+                shape = projection.shape()
+                if projection.name in known and shapes.get(projection.name) != shape:
+                    # Made by a version of the registry whose tables differ (or which did
+                    # not record them): the rows cannot be trusted to fit; replay them.
+                    log.warning("read model '%s' was made with other tables: dropped, to be "
+                                "rebuilt from the events", projection.name)
+                    projection.drop(cursor)
+                    cursor.execute("UPDATE projection_positions SET position = 0, error = NULL, "
+                                   "error_position = NULL WHERE name = ?", (projection.name,))
                 projection.create(cursor)
                 cursor.execute("INSERT INTO projection_positions (name, position) "
                                "SELECT ?, 0 WHERE NOT EXISTS (SELECT 1 FROM "
                                "projection_positions WHERE name = ?)",
                                (projection.name, projection.name))
+                if shapes.get(projection.name) != shape:
+                    cursor.execute("INSERT INTO projection_shapes (name, shape) VALUES (?, ?) "
+                                   "ON CONFLICT (name) DO UPDATE SET shape = excluded.shape",
+                                   (projection.name, shape))
         self._created = True
 
     def selected(self, name: str | None = None) -> list[Projection]:

@@ -8,6 +8,7 @@ import json
 import re
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from uuid import UUID
 
 import orjson
@@ -103,11 +104,7 @@ class LoggedEvent:
         """The event as a record; its values made JSON-ready unless ``plain_values`` is
         False (for ``plain_json``, which does that as it encodes)."""
         if plain_values:
-            state = self.plain
-            return {"position": self.position, "recorded_at": state["timestamp"],
-                    "aggregate": self.aggregate_type, "aggregate_id": self.key,
-                    "version": self.version, "event": self.event_type,
-                    "provenance": state.get("provenance", {}), "data": self.plain_data}
+            return _record(self.position, self.key, self.version, self.topic, self.plain)
         record = {
             "position": self.position,
             "recorded_at": self.recorded_at,
@@ -121,6 +118,16 @@ class LoggedEvent:
         return record
 
 
+def _record(position: int, key: str, version: int, topic: str, state: dict) -> dict:
+    """An event's record (see ``LoggedEvent.as_dict``) from its plain stored state."""
+    aggregate, event = _types(topic)
+    return {"position": position, "recorded_at": state["timestamp"], "aggregate": aggregate,
+            "aggregate_id": key, "version": version, "event": event,
+            "provenance": state.get("provenance", {}),
+            "data": {k: v for k, v in state.items() if k not in _ENVELOPE}}
+
+
+@lru_cache(maxsize=1024)
 def _types(topic: str) -> tuple[str, str]:
     return topic.split(":")[1].split(".")[0], topic.split(".")[-1]
 
@@ -171,6 +178,35 @@ def read_events(app, after: int = 0, stop: int | None = None, page: int = PAGE,
         if len(notifications) < size or limit == 0:
             return
         after = notifications[-1].id
+
+
+def stored_rows(cursor, store, positions) -> dict[int, dict]:
+    """The stored rows (position, originator_id, originator_version, topic, state) of the
+    events at ``positions``, read 500 per query from the store's events table; a position
+    that holds no event is absent from the result."""
+    found = {}
+    positions = [int(p) for p in positions]
+    for start in range(0, len(positions), 500):
+        chunk = positions[start:start + 500]
+        rows = cursor.execute(
+            f"SELECT {store.events_position} AS position, originator_id, originator_version, "
+            f"topic, state FROM {store.events_table} "
+            f"WHERE {store.events_position} IN ({', '.join('?' * len(chunk))})",
+            chunk).fetchall_raw()
+        found.update((int(r["position"]), r) for r in rows)
+    return found
+
+
+def records_at(cursor, store, positions) -> dict[int, dict]:
+    """The records (``LoggedEvent.as_dict``) of the events at ``positions`` (see
+    ``stored_rows``), decoded straight from the stored rows."""
+    found = {}
+    for position, row in stored_rows(cursor, store, positions).items():
+        originator = row["originator_id"]
+        key = str(originator if isinstance(originator, UUID) else UUID(originator))
+        found[position] = _record(position, key, int(row["originator_version"]), row["topic"],
+                                  plain_state(row["state"], store.mapper))
+    return found
 
 
 def plain_json(value) -> str:

@@ -1,18 +1,19 @@
 """Histories: every event that concerns an organisation, following merger lineage.
 
-The projection files each event under every organisation it concerns (see
-``CREATION_PARTIES``) and records lineage (predecessor -> successor). A
-history is read as known at any recorded time: events and lineage recorded
-after it are left out.
+The projection files each event's position under every organisation it concerns
+(see ``CREATION_PARTIES``), with the organisations it concerns, and records
+lineage (predecessor -> successor). The events themselves are read from the log
+when a history is asked for: the read model is an index of the log, not a second
+copy of it. A history is read as known at any recorded time: events and lineage
+recorded after it are left out.
 """
 
-import json
 from datetime import datetime
 
 import orjson
 
 from projections.engine import Projection
-from projections.eventlog import plain_json
+from projections.eventlog import records_at
 from projections.timestamps import stamp
 
 
@@ -23,7 +24,7 @@ class Histories(Projection):
                             "aggregate_id TEXT PRIMARY KEY, codes TEXT NOT NULL)",
         "history_events": "CREATE TABLE IF NOT EXISTS history_events ("
                           "organisation TEXT NOT NULL, position BIGINT NOT NULL, "
-                          "recorded_at TEXT NOT NULL, record TEXT NOT NULL, "
+                          "recorded_at TEXT NOT NULL, organisations TEXT NOT NULL, "
                           "PRIMARY KEY (organisation, position))",
         "history_lineage": "CREATE TABLE IF NOT EXISTS history_lineage ("
                            "predecessor TEXT NOT NULL, successor TEXT NOT NULL, "
@@ -44,11 +45,8 @@ class Histories(Projection):
         codes = self.subjects.concerned(cursor, logged)
         if not codes:
             return
-        record = logged.as_dict()
-        record["organisations"] = codes
-        text = plain_json(record)
-        recorded = logged.recorded_stamp
-        self.rows.extend((code, logged.position, recorded, text) for code in codes)
+        recorded, listed = logged.recorded_stamp, _listed(codes)
+        self.rows.extend((code, logged.position, recorded, listed) for code in codes)
         if (logged.aggregate_type, logged.event_type) == ("Organisation", "Merged"):
             cursor.execute(
                 "INSERT INTO history_lineage VALUES (?, ?, ?, ?, ?)",
@@ -59,7 +57,7 @@ class Histories(Projection):
         """The page's rows, written together."""
         self.subjects.write(cursor)
         cursor.executemany("INSERT INTO history_events (organisation, position, recorded_at, "
-                           "record) VALUES (?, ?, ?, ?)", self.rows)
+                           "organisations) VALUES (?, ?, ?, ?)", self.rows)
 
 
 CREATION_PARTIES = {
@@ -108,7 +106,7 @@ class Subjects:
             for row in cursor.execute(
                     f"SELECT aggregate_id, codes FROM {self.table} WHERE aggregate_id IN "
                     f"({', '.join('?' * len(chunk))})", chunk).fetchall():
-                self.stored[row["aggregate_id"]] = json.loads(row["codes"])
+                self.stored[row["aggregate_id"]] = orjson.loads(row["codes"])
             self.looked.update(chunk)
 
     def _look_up(self, cursor, key: str) -> None:
@@ -116,7 +114,7 @@ class Subjects:
             row = cursor.execute(f"SELECT codes FROM {self.table} WHERE aggregate_id = ?",
                                  (key,)).fetchone()
             if row:
-                self.stored[key] = json.loads(row["codes"])
+                self.stored[key] = orjson.loads(row["codes"])
             self.looked.add(key)
 
     def concerned(self, cursor, logged) -> list[str]:
@@ -124,14 +122,15 @@ class Subjects:
         data = logged.plain
         parties = CREATION_PARTIES.get((logged.aggregate_type, logged.event_type))
         if parties:
-            codes = list(dict.fromkeys(data[f] for f in parties))
+            codes = ([data[parties[0]]] if len(parties) == 1
+                     else list(dict.fromkeys(data[f] for f in parties)))
             self._look_up(cursor, key)
             if key in self.stored or key in self.created:
                 # Created twice (a row inserted behind the registry's back): the table's
                 # key refuses it here, at this event, as a one-row INSERT would.
                 self.write(cursor)
                 cursor.execute(f"INSERT INTO {self.table} VALUES (?, ?)",
-                               (key, json.dumps(codes)))
+                               (key, _listed(codes)))
             self.known[key] = list(codes)
             self.created.add(key)
             return codes
@@ -151,13 +150,18 @@ class Subjects:
 
     def write(self, cursor) -> None:
         cursor.executemany(f"INSERT INTO {self.table} VALUES (?, ?)",
-                           [(key, json.dumps(self.known[key])) for key in self.created])
+                           [(key, _listed(self.known[key])) for key in self.created])
         cursor.executemany(f"UPDATE {self.table} SET codes = ? WHERE aggregate_id = ?",
-                           [(json.dumps(self.known[key]), key) for key in self.changed])
+                           [(_listed(self.known[key]), key) for key in self.changed])
         for key in self.created | self.changed:
             self.stored[key] = list(self.known[key])
             self.looked.add(key)
         self.created, self.changed = set(), set()
+
+
+def _listed(codes: list[str]) -> str:
+    """Codes as stored: a compact JSON list."""
+    return orjson.dumps(codes).decode()
 
 
 def lineage(store, code: str, as_of: datetime | None = None) -> list[str]:
@@ -176,20 +180,32 @@ def lineage(store, code: str, as_of: datetime | None = None) -> list[str]:
 
 
 def history(store, code: str, as_of: datetime | None = None) -> list[dict]:
-    """Every event concerning ``code`` or its predecessors, in recorded order."""
+    """Every event concerning ``code`` or its predecessors, in recorded order: each event's
+    record (``LoggedEvent.as_dict``) with the organisations it concerns."""
     codes = lineage(store, code.upper(), as_of)
     marks = ",".join("?" * len(codes))
     known_at = stamp(as_of) if as_of else "9999"
-    # An event concerning an organisation and its predecessor is stored once for each,
-    # with the same record: adjacent in position order, the repeats are skipped here.
-    # (SELECT DISTINCT made the database compare and sort the records' text as well,
-    # thousands of records at a decade's length.)
-    rows = store.query(
-        f"SELECT position, record FROM history_events WHERE organisation IN ({marks}) "
-        "AND recorded_at <= ? ORDER BY position", (*codes, known_at))
-    records, last = [], None
-    for row in rows:  # thousands at a decade's length
-        if row["position"] != last:
-            records.append(orjson.loads(row["record"]))
-            last = row["position"]
+    with store.reading() as cursor:
+        rows = cursor.execute(
+            f"SELECT position, organisations FROM history_events WHERE organisation IN "
+            f"({marks}) AND recorded_at <= ? ORDER BY position",
+            (*codes, known_at)).fetchall_raw()
+        # An event concerning an organisation and its predecessor (a merger) is filed
+        # under each, with the same organisations: adjacent in position order, the
+        # repeats are skipped.
+        filed, last = [], None
+        for row in rows:  # thousands at a decade's length
+            if row["position"] != last:
+                filed.append((int(row["position"]), row["organisations"]))
+                last = row["position"]
+        events = records_at(cursor, store, [position for position, _ in filed])
+    records = []
+    for position, organisations in filed:
+        if position not in events:
+            raise LookupError(f"the histories read model names event {position}, which the log "
+                              "does not hold: rebuild it (registry projections rebuild "
+                              "histories)")
+        record = events[position]
+        record["organisations"] = orjson.loads(organisations)
+        records.append(record)
     return records

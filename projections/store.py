@@ -99,6 +99,7 @@ class ReadStore:
 
     def __init__(self, app):
         env = app.env
+        self.mapper = app.mapper  # for a stored type the read models do not decode themselves
         if "postgres" in (env.get("PERSISTENCE_MODULE") or "").lower():
             self.engine = "postgres"
             self.schema = env.get("POSTGRES_SCHEMA") or "public"

@@ -20,7 +20,6 @@ caller - not this module - decides how to show "not computable".
 from __future__ import annotations
 
 import functools
-
 import math
 
 from scipy.special import gammaincinv, stdtrit

@@ -140,3 +140,38 @@ def test_projection_pages_do_not_wait_for_the_disk_but_other_writes_do(app, stor
         raise RuntimeError("a failed page")
     with store.reading() as cursor:
         assert cursor.execute("PRAGMA synchronous").fetchone()["synchronous"] == 2
+
+
+class Recounting(Counting):
+    """The same read model, as a later version of the registry describes it: its table has
+    one more column (filled from the same events)."""
+
+    tables = {"counted": "CREATE TABLE IF NOT EXISTS counted (position BIGINT PRIMARY KEY, "
+                         "event TEXT NOT NULL, version INTEGER NOT NULL)"}
+
+    def apply(self, cursor, logged) -> None:
+        cursor.execute("INSERT INTO counted VALUES (?, ?, ?)",
+                       (logged.position, f"{logged.aggregate_type}.{logged.event_type}",
+                        logged.version))
+
+
+def test_a_read_model_whose_tables_changed_is_dropped_and_replayed(app, store):
+    seed(app)
+    Runner(app, store, [Counting()], page=100).catch_up()
+    again = Runner(app, store, [Counting()], page=100)
+    assert again.catch_up() == {"counting": 0}  # the same tables: kept as they are
+    changed = Runner(app, store, [Recounting()], page=100)
+    assert changed.catch_up() == {"counting": len(positions(app))}
+    rows = store.query("SELECT position, version FROM counted ORDER BY position")
+    assert [r["position"] for r in rows] == positions(app)
+    assert all(r["version"] >= 1 for r in rows)
+
+
+def test_a_read_model_made_before_shapes_were_recorded_is_replayed(app, store):
+    seed(app)
+    Runner(app, store, [Counting()], page=100).catch_up()
+    with store.transaction() as cursor:
+        cursor.execute("DELETE FROM projection_shapes")
+    assert Runner(app, store, [Counting()], page=100).catch_up() == {
+        "counting": len(positions(app))}
+    assert counted(store) == positions(app)

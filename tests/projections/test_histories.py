@@ -1,5 +1,6 @@
 from datetime import datetime, timezone
 
+from projections.eventlog import plain, read_events
 from projections.histories import history, lineage
 from tests.builders import ADMIN, provider_of, seed, wic
 
@@ -47,3 +48,18 @@ def test_a_novated_contract_concerns_the_new_provider_from_then_on(app):
         "Novated", "Varied"]
     assert [e["event"] for e in history(store, "RY6") if e["aggregate"] == "Contract"] == [
         "Awarded", "Novated", "Varied"]
+
+
+def test_history_records_are_the_events_as_the_library_decodes_them(app):
+    seed(app)
+    app.submit(wic(provider="RYX"), provider_of("RYX"))
+    app.merge_organisation({"code": "RYX", "successor": "RY2", "effective": "2019-04-01"},
+                           ADMIN.because("merger"))
+    app.read_side.catch_up()
+    decoded = {e.position: plain(e.as_dict(plain_values=False)) for e in read_events(app)}
+    events = history(app.read_side.store, "RY2")
+    assert len(events) == 4
+    for record in events:
+        organisations = record.pop("organisations")
+        assert record == decoded[record["position"]]
+        assert "RY2" in organisations or "RYX" in organisations
