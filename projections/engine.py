@@ -41,6 +41,9 @@ class Projection:
     # Tables of work owed (see ``settle``): dropped and created with the others, but not
     # part of the read model, so left out of its checksum.
     scratch: tuple[str, ...] = ()
+    # How many of the runner's pages this projection applies in one transaction: more for
+    # a read model whose commits cost more than holding the events does.
+    pages_of: int = 1
 
     def start_page(self, cursor) -> None:
         """Called before a page of events; projections reset per-page state here."""
@@ -159,8 +162,8 @@ class Runner:
         total = self.store.events_after(self.position(projection.name)) if progress else 0
         while True:
             position = self.position(projection.name)
-            page = list(read_events(self.app, after=position, page=self.page,
-                                    limit=self.page))
+            size = self.page * projection.pages_of
+            page = list(read_events(self.app, after=position, page=size, limit=size))
             if not page:
                 self._settle(projection, progress)
                 return done

@@ -41,8 +41,8 @@ def copy_statement(statement: str) -> str | None:
 class Cursor:
     """A DB-API cursor that speaks ``?`` placeholders and returns rows as dicts."""
 
-    def __init__(self, cursor, engine: str):
-        self._cursor, self.engine = cursor, engine
+    def __init__(self, cursor, engine: str, store=None):
+        self._cursor, self.engine, self.store = cursor, engine, store
 
     def execute(self, statement: str, params=()) -> "Cursor":
         if self.engine == "postgres":
@@ -166,14 +166,14 @@ class ReadStore:
                     sql.Identifier(self.schema)))
                 if not synced:
                     cursor.execute("SET LOCAL synchronous_commit = off")
-                yield Cursor(cursor, self.engine)
+                yield Cursor(cursor, self.engine, self)
             return
         if not synced:
             conn.execute("PRAGMA synchronous=NORMAL")
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                yield Cursor(conn.cursor(), self.engine)
+                yield Cursor(conn.cursor(), self.engine, self)
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
@@ -223,11 +223,11 @@ class ReadStore:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 cursor.execute(sql.SQL("SET LOCAL search_path TO {}").format(
                     sql.Identifier(self.schema)))
-                yield Cursor(cursor, self.engine)
+                yield Cursor(cursor, self.engine, self)
             return
         conn.execute("BEGIN")
         try:
-            yield Cursor(conn.cursor(), self.engine)
+            yield Cursor(conn.cursor(), self.engine, self)
         finally:
             conn.execute("ROLLBACK")
 

@@ -1,5 +1,9 @@
 from datetime import datetime, timezone
 
+import eventsourcing.domain
+import pytest
+
+from projections.engine import ProjectionFailed
 from projections.eventlog import plain, read_events
 from projections.histories import history, lineage
 from tests.builders import ADMIN, provider_of, seed, wic
@@ -63,3 +67,79 @@ def test_history_records_are_the_events_as_the_library_decodes_them(app):
         organisations = record.pop("organisations")
         assert record == decoded[record["position"]]
         assert "RY2" in organisations or "RYX" in organisations
+
+
+def _busy_history(app) -> None:
+    """Submissions restated, withdrawn and queried, a merger, a contract novated."""
+    seed(app)
+    for provider in ("RY6", "RYX", "RY2"):
+        for period in ("2018-11", "2018-12"):
+            app.submit(wic(provider=provider, period=period), provider_of(provider))
+    app.restate(wic(numerator=50), provider_of("RY6", "correction"))
+    withdrawn = wic(provider="RYX", period="2018-11")
+    del withdrawn["numerator"], withdrawn["denominator"]
+    app.withdraw(withdrawn, ADMIN.because("withdrawn"))
+    app.merge_organisation({"code": "RYX", "successor": "RY2", "effective": "2019-04-01"},
+                           ADMIN.because("merger"))
+    app.submit(wic(provider="RY2", period="2019-01"), provider_of("RY2"))
+    app.award_contract({"reference": "C1", "commissioner": "QWO", "provider": "RY6",
+                        "service_lines": "district_nursing", "annual_value": "1",
+                        "total_value": "3", "start": "2022-07-01", "end": "2025-06-30",
+                        "route": "direct_award"}, ADMIN)
+    app.novate_contract({"reference": "C1", "new_provider": "RY2", "effective": "2023-01-01"},
+                        ADMIN.because("transfer"))
+
+
+def _rows(store, table: str) -> list[tuple]:
+    return [tuple(r.values()) for r in store.query(f"SELECT * FROM {table} ORDER BY 1, 2")]
+
+
+@pytest.mark.parametrize("page", [3, 1000])
+def test_submissions_filed_by_sql_are_the_rows_event_by_event_filing_writes(app, page):
+    _busy_history(app)
+    runner = app.read_side
+    runner.page = page
+    runner.rebuild("histories")
+    by_sql = {t: _rows(runner.store, t) for t in ("history_events", "history_lineage",
+                                                  "history_subjects")}
+    assert len(by_sql["history_events"]) > 10 and by_sql["history_lineage"]
+    runner.projections["histories"].set_based = False
+    runner.rebuild("histories")
+    assert _rows(runner.store, "history_events") == by_sql["history_events"]
+    assert _rows(runner.store, "history_lineage") == by_sql["history_lineage"]
+    # Event by event, submissions have subject rows too; set-based filing reads their
+    # providers from the log instead.
+    assert set(by_sql["history_subjects"]) < set(_rows(runner.store, "history_subjects"))
+
+
+def test_a_submission_recorded_on_the_second_is_filed_with_its_stamp(app, monkeypatch):
+    seed(app)
+    on_the_second = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    monkeypatch.setattr(eventsourcing.domain, "datetime_now_with_tzinfo",
+                        lambda: on_the_second)
+    app.submit(wic(), provider_of("RY6"))
+    monkeypatch.undo()
+    app.submit(wic(period="2018-11"), provider_of("RY6"))
+    app.read_side.catch_up()
+    rows = app.read_side.store.query(
+        "SELECT recorded_at FROM history_events WHERE organisation = 'RY6' ORDER BY position")
+    stamps = [r["recorded_at"] for r in rows]
+    assert "2026-01-02T03:04:05.000000Z" in stamps
+    events = [e for e in history(app.read_side.store, "RY6") if e["aggregate"] == "Submission"]
+    assert [e["recorded_at"][:19] for e in events][0] == "2026-01-02T03:04:05"
+    assert len(events) == 2
+
+
+def test_a_submission_filed_twice_stops_histories_at_that_event(app):
+    seed(app)
+    app.submit(wic(), provider_of("RY6"))
+    app.read_side.catch_up()
+    [submission] = [e for e in read_events(app) if e.aggregate_type == "Submission"]
+    runner = app.read_side
+    with runner.store.transaction() as cursor:  # behind the registry's back
+        cursor.execute("UPDATE projection_positions SET position = ? WHERE name = 'histories'",
+                       (submission.position - 1,))
+    with pytest.raises(ProjectionFailed, match=f"at event {submission.position} "
+                                               r"\(Submission.Submitted\)"):
+        runner.catch_up("histories")
+    assert runner.position("histories") == submission.position - 1
