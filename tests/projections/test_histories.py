@@ -36,14 +36,19 @@ def test_a_successor_history_follows_its_predecessors(app):
     assert [e["event"] for e in history(store, "RY2", as_of=before_merger)] == ["Registered"]
 
 
-def test_a_novated_contract_concerns_the_new_provider_from_then_on(app):
-    seed(app)
+def _novated_contract(app, new_provider: str) -> None:
+    """Contract C1 awarded by QWO to RY6, then novated to ``new_provider``."""
     app.award_contract({"reference": "C1", "commissioner": "QWO", "provider": "RY6",
                         "service_lines": "district_nursing", "annual_value": "1",
                         "total_value": "3", "start": "2022-07-01", "end": "2025-06-30",
                         "route": "direct_award"}, ADMIN)
-    app.novate_contract({"reference": "C1", "new_provider": "RYX", "effective": "2023-01-01"},
-                        ADMIN.because("transfer"))
+    app.novate_contract({"reference": "C1", "new_provider": new_provider,
+                         "effective": "2023-01-01"}, ADMIN.because("transfer"))
+
+
+def test_a_novated_contract_concerns_the_new_provider_from_then_on(app):
+    seed(app)
+    _novated_contract(app, "RYX")
     app.vary_contract({"reference": "C1", "effective": "2023-06-01", "annual_value": "2"},
                       ADMIN.because("uplift"))
     app.read_side.catch_up()
@@ -70,7 +75,7 @@ def test_history_records_are_the_events_as_the_library_decodes_them(app):
 
 
 def _busy_history(app) -> None:
-    """Submissions restated, withdrawn and queried, a merger, a contract novated."""
+    """Submissions, one restated and one withdrawn, a merger, a contract novated."""
     seed(app)
     for provider in ("RY6", "RYX", "RY2"):
         for period in ("2018-11", "2018-12"):
@@ -82,12 +87,7 @@ def _busy_history(app) -> None:
     app.merge_organisation({"code": "RYX", "successor": "RY2", "effective": "2019-04-01"},
                            ADMIN.because("merger"))
     app.submit(wic(provider="RY2", period="2019-01"), provider_of("RY2"))
-    app.award_contract({"reference": "C1", "commissioner": "QWO", "provider": "RY6",
-                        "service_lines": "district_nursing", "annual_value": "1",
-                        "total_value": "3", "start": "2022-07-01", "end": "2025-06-30",
-                        "route": "direct_award"}, ADMIN)
-    app.novate_contract({"reference": "C1", "new_provider": "RY2", "effective": "2023-01-01"},
-                        ADMIN.because("transfer"))
+    _novated_contract(app, "RY2")
 
 
 def _rows(store, table: str) -> list[tuple]:
