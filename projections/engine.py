@@ -12,7 +12,7 @@ import json
 import logging
 from datetime import datetime, timezone
 
-from projections.eventlog import read_events
+from projections.eventlog import read_events, read_range
 
 log = logging.getLogger("registry.projections")
 
@@ -44,6 +44,10 @@ class Projection:
     # How many of the runner's pages this projection applies in one transaction: more for
     # a read model whose commits cost more than holding the events does.
     pages_of: int = 1
+    # Aggregates whose events this read model files by set-based SQL over the stored rows
+    # (``file_range``): the runner does not read or decode them, and ``apply`` never
+    # sees them.
+    bulk_aggregates: tuple[str, ...] = ()
 
     def start_page(self, cursor) -> None:
         """Called before a page of events; projections reset per-page state here."""
@@ -54,6 +58,11 @@ class Projection:
 
     def apply(self, cursor, logged) -> None:
         raise NotImplementedError
+
+    def file_range(self, cursor, after: int, last: int) -> None:
+        """Called after the page's events are applied, before ``finish_page``, for a read
+        model with ``bulk_aggregates``: file their events at positions after ``after`` up
+        to ``last`` by SQL. A failure names its event by raising ``ProjectionFailed``."""
 
     def finish_page(self, cursor) -> None:
         """Called after a page, in the same transaction: set-based work goes here."""
@@ -163,32 +172,49 @@ class Runner:
         while True:
             position = self.position(projection.name)
             size = self.page * projection.pages_of
-            page = list(read_events(self.app, after=position, page=size, limit=size))
-            if not page:
+            if projection.bulk_aggregates:
+                last, count, page = read_range(self.app, self.store, position, size,
+                                               projection.bulk_aggregates)
+            else:
+                page = list(read_events(self.app, after=position, page=size, limit=size))
+                last, count = (page[-1].position if page else position), len(page)
+            if not count:
                 self._settle(projection, progress)
                 return done
             try:
-                self._apply_page(projection, position, page)
+                self._apply_page(projection, position, page, last)
             except ConcurrentRunner:
                 continue
             except ProjectionFailed:
                 self._settle(projection, progress)
                 raise
-            done += len(page)
+            done += count
             if progress:
                 progress(projection.name, done, max(total, done))
 
-    def _apply_page(self, projection: Projection, position: int, page: list) -> None:
+    def _apply_page(self, projection: Projection, position: int, page: list,
+                    last: int) -> None:
+        """The events after ``position`` up to ``last`` (``page``: those the runner read),
+        in one transaction; if one fails, those before it in another."""
         try:
-            self._commit(projection, position, page)
+            self._commit(projection, position, page, last)
         except ProjectionFailed as failure:
             applied = [e for e in page if e.position < failure.position]
-            if applied:
-                self._commit(projection, position, applied)
+            if projection.bulk_aggregates:
+                before = failure.position - 1
+            else:
+                before = applied[-1].position if applied else position
+            if before > position:
+                self._commit(projection, position, applied, before)
             self._record_failure(projection.name, failure)
             raise
 
-    def _commit(self, projection: Projection, position: int, events: list) -> None:
+    def _commit(self, projection: Projection, position: int, events: list,
+                last: int | None = None) -> None:
+        """Apply ``events`` (and, for a read model with ``bulk_aggregates``, file theirs
+        after ``position`` up to ``last``: by default the last event's position) and move
+        the read model's position to ``last``, in one transaction."""
+        last = events[-1].position if last is None else last
         with self.store.applying() as cursor:
             lock = " FOR UPDATE" if cursor.engine == "postgres" else ""
             current = cursor.execute("SELECT position FROM projection_positions WHERE name = ?"
@@ -204,11 +230,13 @@ class Runner:
                     raise ProjectionFailed(projection.name, logged.position,
                                            f"{logged.aggregate_type}.{logged.event_type}",
                                            error) from error
+            if projection.bulk_aggregates:
+                projection.file_range(cursor, position, last)
             projection.finish_page(cursor)
             moved = cursor.execute(
                 "UPDATE projection_positions SET position = ?, updated_at = ?, error = NULL, "
                 "error_position = NULL WHERE name = ? AND position = ?",
-                (events[-1].position, _now(), projection.name, position)).rowcount
+                (last, _now(), projection.name, position)).rowcount
             if moved != 1:
                 raise ConcurrentRunner(projection.name, position)
 

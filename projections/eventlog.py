@@ -12,6 +12,7 @@ from functools import lru_cache
 from uuid import UUID
 
 import orjson
+from eventsourcing.persistence import Notification
 
 from projections.timestamps import stamp
 
@@ -43,13 +44,13 @@ class LoggedEvent:
     @property
     def aggregate_type(self) -> str:
         if self._types is None:
-            self._types = _types(self.topic)
+            self._types = topic_types(self.topic)
         return self._types[0]
 
     @property
     def event_type(self) -> str:
         if self._types is None:
-            self._types = _types(self.topic)
+            self._types = topic_types(self.topic)
         return self._types[1]
 
     @property
@@ -120,7 +121,7 @@ class LoggedEvent:
 
 def _record(position: int, key: str, version: int, topic: str, state: dict) -> dict:
     """An event's record (see ``LoggedEvent.as_dict``) from its plain stored state."""
-    aggregate, event = _types(topic)
+    aggregate, event = topic_types(topic)
     return {"position": position, "recorded_at": state["timestamp"], "aggregate": aggregate,
             "aggregate_id": key, "version": version, "event": event,
             "provenance": state.get("provenance", {}),
@@ -128,7 +129,8 @@ def _record(position: int, key: str, version: int, topic: str, state: dict) -> d
 
 
 @lru_cache(maxsize=1024)
-def _types(topic: str) -> tuple[str, str]:
+def topic_types(topic: str) -> tuple[str, str]:
+    """(aggregate, event) of a topic, ``module:Aggregate.Event``."""
     return topic.split(":")[1].split(".")[0], topic.split(".")[-1]
 
 
@@ -178,6 +180,41 @@ def read_events(app, after: int = 0, stop: int | None = None, page: int = PAGE,
         if len(notifications) < size or limit == 0:
             return
         after = notifications[-1].id
+
+
+def read_range(app, store, after: int, size: int, leave_out: tuple[str, ...]):
+    """The next ``size`` events of the log after position ``after``, for a projection that
+    files the events of the aggregates ``leave_out`` by SQL over the stored rows: returns
+    (the last position of the range, how many events it holds, its other events as
+    ``LoggedEvent``s in order). Only their rows are read and decoded."""
+    table, position = store.events_table, store.events_position
+    left_out, params = store.of_aggregates(leave_out)
+    with store.reading() as cursor:
+        row = cursor.execute(
+            f"SELECT COUNT(*) AS n, MAX(p) AS last FROM (SELECT {position} AS p FROM {table} "
+            f"WHERE {position} > ? ORDER BY {position} LIMIT ?) AS page",
+            (after, size)).fetchone()
+        if not row["n"]:
+            return after, 0, []
+        last = int(row["last"])
+        rows = cursor.execute(
+            f"SELECT {position} AS position, originator_id, originator_version, topic, state "
+            f"FROM {table} WHERE {position} > ? AND {position} <= ? AND NOT ({left_out}) "
+            f"ORDER BY {position}", (after, last, *params)).fetchall_raw()
+        return last, int(row["n"]), [logged_row(r, app.mapper) for r in rows]
+
+
+def logged_row(row, mapper) -> LoggedEvent:
+    """A ``LoggedEvent`` from a stored row (position, originator_id, originator_version,
+    topic, state) read from the events table."""
+    originator = row["originator_id"]
+    originator = originator if isinstance(originator, UUID) else UUID(originator)
+    notification = Notification(id=int(row["position"]), originator_id=originator,
+                                originator_version=int(row["originator_version"]),
+                                topic=row["topic"], state=bytes(row["state"]))
+    return LoggedEvent(position=notification.id, aggregate_id=originator,
+                       version=notification.originator_version, topic=notification.topic,
+                       notification=notification, mapper=mapper)
 
 
 def stored_rows(cursor, store, positions) -> dict[int, dict]:

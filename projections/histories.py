@@ -13,7 +13,7 @@ from datetime import datetime
 import orjson
 
 from projections.engine import Projection, ProjectionFailed
-from projections.eventlog import records_at
+from projections.eventlog import logged_row, records_at, stored_rows, topic_types
 from projections.timestamps import stamp
 
 
@@ -34,32 +34,28 @@ class Histories(Projection):
     indexes = ("CREATE INDEX IF NOT EXISTS history_lineage_successor "
                "ON history_lineage (successor)",)
 
-    # Submission events, nearly all of the log, are filed by set-based SQL at the end of
-    # the page (``_file_submissions``): the same rows as ``_file`` would write, taken
-    # from the stored events inside the database. Every other event goes through ``_file``.
+    # Submission events, nearly all of the log, are filed by set-based SQL over the stored
+    # rows (``file_range``): the same rows as ``_file`` would write, taken from the events
+    # inside the database, which the runner then neither reads nor decodes. Every other
+    # event goes through ``apply``. Off (``set_based = False``), every event is filed one
+    # by one, in Python: the tests compare the two.
     set_based = True
     # Each page rewrites the index leaf of every organisation it files under (hundreds):
     # five pages at once write each of those leaves once instead of five times.
     pages_of = 5
 
+    @property
+    def bulk_aggregates(self) -> tuple[str, ...]:
+        return ("Submission",) if self.set_based else ()
+
     def start_page(self, cursor) -> None:
         self.subjects = Subjects("history_subjects")
         self.rows: list[tuple] = []
-        self.submissions: dict[int, object] = {}  # position -> event, left to the SQL
 
     def read_ahead(self, cursor, events) -> None:
-        self.subjects.read_ahead(cursor, [e for e in events if not self._in_bulk(e)])
-
-    def _in_bulk(self, logged) -> bool:
-        return self.set_based and logged.aggregate_type == "Submission"
+        self.subjects.read_ahead(cursor, events)
 
     def apply(self, cursor, logged) -> None:
-        if self._in_bulk(logged):
-            self.submissions[logged.position] = logged
-            return
-        self._file(cursor, logged)
-
-    def _file(self, cursor, logged) -> None:
         codes = self.subjects.concerned(cursor, logged)
         if not codes:
             return
@@ -74,52 +70,58 @@ class Histories(Projection):
     def finish_page(self, cursor) -> None:
         """The page's rows, written together."""
         self.subjects.write(cursor)
-        if self.submissions:
-            self._file_submissions(cursor)
         cursor.executemany("INSERT INTO history_events (organisation, position, recorded_at, "
                            "organisations) VALUES (?, ?, ?, ?)", self.rows)
 
-    def _file_submissions(self, cursor) -> None:
-        """The page's submission events, filed by ``SUBMISSIONS`` SQL over the stored events
-        between the first and the last of them (every event there is in this page; those
-        of other aggregates have other topics). A submission concerns its provider, named
-        by its creation event (version 1), which the SQL reads from the log by the log's
-        own key: submissions need no rows in ``history_subjects``. An event whose stored
-        time the SQL does not read (not first in the stored JSON, or not UTC to the
-        microsecond) is filed here, in Python, with the same values. If the SQL fails (a
+    def file_range(self, cursor, after: int, last: int) -> None:
+        """The submission events after ``after`` up to ``last``, filed by ``SUBMISSIONS``
+        SQL over the stored events. A submission concerns its provider, named by its
+        creation event (version 1), which the SQL reads from the log by the log's own
+        key: submissions need no rows in ``history_subjects``. An event whose stored time
+        the SQL does not read (not first in the stored JSON, or not UTC to the
+        microsecond) is filed in Python, with the same values. If the SQL fails (a
         submission filed twice, a provider missing), the events are tried one by one, so
         that the failure names its event, as ``apply`` would."""
-        events = self.submissions
-        first, last = min(events), max(events)
-        topics = sorted({e.topic for e in events.values()})
-        statements = [statement.format(
-            events=cursor.store.events_table, position=cursor.store.events_position,
-            topics=", ".join("?" * len(topics))) for statement in SUBMISSIONS[cursor.engine]]
+        store = cursor.store
+        submissions, params = store.of_aggregates(self.bulk_aggregates, "e.topic")
+        statements = [statement.format(events=store.events_table,
+                                       position=store.events_position,
+                                       submissions=submissions)
+                      for statement in SUBMISSIONS[cursor.engine]]
         cursor.execute("SAVEPOINT history_submissions")
         try:
-            filed = cursor.execute(statements[0], (first, last, *topics)).rowcount
+            cursor.execute(statements[0], (after, last, *params))
         except Exception:
             cursor.execute("ROLLBACK TO SAVEPOINT history_submissions")
-            filed = 0
-            for position in sorted(events):
-                try:
-                    filed += cursor.execute(statements[0], (position, position,
-                                                            *topics)).rowcount
-                except Exception as error:
-                    logged = events[position]
-                    raise ProjectionFailed(self.name, position, f"{logged.aggregate_type}."
-                                           f"{logged.event_type}", error) from error
+            self._file_one_by_one(cursor, statements[0], params, after, last)
         cursor.execute("RELEASE SAVEPOINT history_submissions")
-        if filed == len(events):
-            return
-        for row in cursor.execute(statements[1], (first, last, *topics)).fetchall():
-            logged = events[int(row["position"])]
-            if row["provider"] is not None:
-                self.rows.append((row["provider"], logged.position, logged.recorded_stamp,
-                                  _listed([row["provider"]])))
+        untimed = cursor.execute(statements[1], (after, last, *params)).fetchall()
+        if untimed:
+            events = {int(r["position"]): r for r in untimed}
+            for position, row in stored_rows(cursor, store, events).items():
+                provider = events[position]["provider"]
+                if provider is not None:
+                    recorded = logged_row(row, store.mapper).recorded_stamp
+                    self.rows.append((provider, position, recorded, _listed([provider])))
+
+    def _file_one_by_one(self, cursor, statement: str, params: list, after: int,
+                         last: int) -> None:
+        store, position = cursor.store, cursor.store.events_position
+        submissions = store.of_aggregates(self.bulk_aggregates)[0]
+        events = cursor.execute(
+            f"SELECT {position} AS position, topic FROM {store.events_table} WHERE "
+            f"{position} > ? AND {position} <= ? AND ({submissions}) ORDER BY {position}",
+            (after, last, *params)).fetchall()
+        for event in events:
+            at = int(event["position"])
+            try:
+                cursor.execute(statement, (at - 1, at, *params))
+            except Exception as error:
+                aggregate, name = topic_types(event["topic"])
+                raise ProjectionFailed(self.name, at, f"{aggregate}.{name}", error) from error
 
 
-# ``_file_submissions``' statements, per engine. The first files each submission event
+# ``file_range``'s statements, per engine. The first files each submission event
 # of a range whose stored JSON begins with its recorded time in UTC to the microsecond
 # ('{"timestamp":{"_type_":"datetime_iso","_data_":"YYYY-MM-DDTHH:MM:SS.ffffff+00:00"}',
 # as the library writes it), with that time as ``LoggedEvent.recorded_stamp`` gives it
@@ -140,12 +142,12 @@ SELECT provider, position, recorded_at, json_array(provider) FROM (
            AND c.originator_version = 1) END AS TEXT), '$.provider') AS provider,
          e.{{position}} AS position, CAST(substr(e.state, 49, 26) AS TEXT) || 'Z' AS recorded_at
   FROM {{events}} e
-  WHERE e.{{position}} BETWEEN ? AND ? AND e.topic IN ({{topics}}) AND {_SQLITE_TIMED}
+  WHERE e.{{position}} > ? AND e.{{position}} <= ? AND ({{submissions}}) AND {_SQLITE_TIMED}
   LIMIT -1)""", f"""SELECT e.{{position}} AS position,
        json_extract(CAST(c.state AS TEXT), '$.provider') AS provider
 FROM {{events}} e LEFT JOIN {{events}} c
   ON c.originator_id = e.originator_id AND c.originator_version = 1
-WHERE e.{{position}} BETWEEN ? AND ? AND e.topic IN ({{topics}}) AND NOT ({_SQLITE_TIMED})"""),
+WHERE e.{{position}} > ? AND e.{{position}} <= ? AND ({{submissions}}) AND NOT ({_SQLITE_TIMED})"""),
     "postgres": (f"""INSERT INTO history_events (organisation, position, recorded_at, organisations)
 SELECT provider, position, recorded_at, jsonb_build_array(provider)::text FROM (
   SELECT convert_from(CASE WHEN e.originator_version = 1 THEN e.state ELSE (
@@ -154,12 +156,12 @@ SELECT provider, position, recorded_at, jsonb_build_array(provider)::text FROM (
          e.{{position}} AS position,
          convert_from(substring(e.state from 49 for 26), 'UTF8') || 'Z' AS recorded_at
   FROM {{events}} e
-  WHERE e.{{position}} BETWEEN ? AND ? AND e.topic IN ({{topics}}) AND {_POSTGRES_TIMED}
+  WHERE e.{{position}} > ? AND e.{{position}} <= ? AND ({{submissions}}) AND {_POSTGRES_TIMED}
   OFFSET 0) AS filed""", f"""SELECT e.{{position}} AS position,
        convert_from(c.state, 'UTF8')::json ->> 'provider' AS provider
 FROM {{events}} e LEFT JOIN {{events}} c
   ON c.originator_id = e.originator_id AND c.originator_version = 1
-WHERE e.{{position}} BETWEEN ? AND ? AND e.topic IN ({{topics}}) AND NOT ({_POSTGRES_TIMED})"""),
+WHERE e.{{position}} > ? AND e.{{position}} <= ? AND ({{submissions}}) AND NOT ({_POSTGRES_TIMED})"""),
 }
 
 

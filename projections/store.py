@@ -231,6 +231,15 @@ class ReadStore:
         finally:
             conn.execute("ROLLBACK")
 
+    def of_aggregates(self, names, column: str = "topic") -> tuple[str, list[str]]:
+        """A condition true of the events (by their topic, ``module:Aggregate.Event``)
+        of the aggregates named, and its parameters; case-sensitive on both engines."""
+        if self.engine == "postgres":
+            return (" OR ".join(f"{column} LIKE ?" for _ in names) or "FALSE",
+                    [f"%:{name}.%" for name in names])
+        return (" OR ".join(f"{column} GLOB ?" for _ in names) or "0",
+                [f"*:{name}.*" for name in names])
+
     def events_after(self, position: int) -> int:
         """How many stored events lie after a position (ids may have gaps on PostgreSQL)."""
         with self.reading() as cursor:

@@ -22,3 +22,25 @@ class Counting(Projection):
             raise ValueError("cannot project this event")
         cursor.execute("INSERT INTO counted VALUES (?, ?)",
                        (logged.position, f"{logged.aggregate_type}.{logged.event_type}"))
+
+
+class BulkCounting(Counting):
+    """``Counting`` with Organisation events filed by SQL over the stored rows
+    (``file_range``), marked 'bulk'; ``apply`` refuses them."""
+
+    name = "bulk_counting"
+    tables = {"counted": Counting.tables["counted"]}
+    bulk_aggregates = ("Organisation",)
+
+    def apply(self, cursor, logged) -> None:
+        if logged.aggregate_type in self.bulk_aggregates:
+            raise AssertionError(f"event {logged.position} should have been left to the SQL")
+        super().apply(cursor, logged)
+
+    def file_range(self, cursor, after: int, last: int) -> None:
+        store = cursor.store
+        organisations, params = store.of_aggregates(self.bulk_aggregates)
+        cursor.execute(f"INSERT INTO counted SELECT {store.events_position}, 'bulk' FROM "
+                       f"{store.events_table} WHERE {store.events_position} > ? AND "
+                       f"{store.events_position} <= ? AND ({organisations})",
+                       (after, last, *params))

@@ -9,7 +9,7 @@ from projections.eventlog import read_events
 from projections.histories import Histories
 from projections.store import ReadStore
 from tests.builders import ADMIN, provider_of, seed, wic
-from tests.projections.counting import Counting
+from tests.projections.counting import BulkCounting, Counting
 
 
 @pytest.fixture
@@ -56,6 +56,45 @@ def test_a_failing_event_stops_its_projection_just_before_it(app, store):
     assert fixed.status()[0]["error"] is None
 
 
+def _bulk(store) -> list[int]:
+    return [r["position"] for r in store.query(
+        "SELECT position FROM counted WHERE event = 'bulk' ORDER BY position")]
+
+
+def organisation_positions(app) -> list[int]:
+    return [e.position for e in read_events(app) if e.aggregate_type == "Organisation"]
+
+
+@pytest.mark.parametrize("page", [3, 1000])
+def test_events_left_to_sql_are_filed_once_and_never_read_one_by_one(app, store, page):
+    seed(app)
+    runner = Runner(app, store, [BulkCounting()], page=page)
+    assert runner.catch_up() == {"bulk_counting": len(positions(app))}
+    assert counted(store) == positions(app)
+    assert _bulk(store) == organisation_positions(app) and _bulk(store)
+    app.submit(wic(), provider_of("RY6"))
+    app.merge_organisation({"code": "RYX", "successor": "RY2", "effective": "2019-04-01"},
+                           ADMIN.because("merger"))
+    assert runner.catch_up() == {"bulk_counting": 2}
+    assert counted(store) == positions(app)
+    assert _bulk(store) == organisation_positions(app)
+    assert runner.position("bulk_counting") == positions(app)[-1]
+
+
+def test_a_failing_event_among_events_left_to_sql_stops_just_before_it(app, store):
+    seed(app)
+    app.submit(wic(), provider_of("RY6"))
+    app.merge_organisation({"code": "RYX", "successor": "RY2", "effective": "2019-04-01"},
+                           ADMIN.because("merger"))  # left to the SQL, after the failure
+    failing = [e.position for e in read_events(app) if e.aggregate_type == "Submission"][0]
+    runner = Runner(app, store, [BulkCounting(fail_at=failing)], page=1000)
+    with pytest.raises(ProjectionFailed, match=f"stopped at event {failing}"):
+        runner.catch_up()
+    assert counted(store) == [p for p in positions(app) if p < failing]
+    assert set(_bulk(store)) == {p for p in organisation_positions(app) if p < failing}
+    assert runner.position("bulk_counting") == failing - 1
+
+
 def test_a_stale_runner_cannot_apply_a_page_twice(app, store):
     seed(app)
     runner = Runner(app, store, [Counting()], page=100)
@@ -93,7 +132,7 @@ def test_a_projection_killed_in_the_middle_of_a_page_resumes_without_repeats(
         from config.storage import open_registry
         from projections.engine import Runner
         from projections.store import ReadStore
-        from tests.projections.counting import Counting
+        from tests.projections.counting import BulkCounting, Counting
         app = open_registry(Settings.from_env({{"REGISTRY_DATABASE_URL": {database_url!r},
                                                "REGISTRY_INLINE_PROJECTIONS": "off",
                                                "REGISTRY_HOME": {str(tmp_path)!r}}}))
