@@ -48,6 +48,10 @@ class Projection:
     # (``file_range``): the runner does not read or decode them, and ``apply`` never
     # sees them.
     bulk_aggregates: tuple[str, ...] = ()
+    # Whether a rebuild fills the tables first and creates ``indexes`` after (one sort
+    # each instead of an index entry placed per row): for a read model whose own pages
+    # never look anything up by those indexes.
+    defer_indexes: bool = False
 
     def start_page(self, cursor) -> None:
         """Called before a page of events; projections reset per-page state here."""
@@ -82,11 +86,12 @@ class Projection:
         """
         return False
 
-    def create(self, cursor) -> None:
+    def create(self, cursor, indexes: bool = True) -> None:
         for ddl in self.tables.values():
             cursor.execute(ddl)
-        for ddl in self.indexes:
-            cursor.execute(ddl)
+        if indexes:
+            for ddl in self.indexes:
+                cursor.execute(ddl)
 
     def drop(self, cursor) -> None:
         for table in self.tables:
@@ -267,15 +272,30 @@ class Runner:
                            "WHERE name = ?", (str(failure), failure.position, name))
 
     def rebuild(self, name: str | None = None, progress=None) -> dict[str, int]:
-        """Drop the read models and replay the whole log into them."""
+        """Drop the read models and replay the whole log into them. The indexes of those
+        that defer them are created once their tables are filled, even if replaying
+        fails (if the process dies first, the next ``ensure_tables`` creates them)."""
         self.ensure_tables()
-        for projection in self.selected(name):
+        selected = self.selected(name)
+        for projection in selected:
             with self.store.creating() as cursor:
                 projection.drop(cursor)
-                projection.create(cursor)
+                projection.create(cursor, indexes=not projection.defer_indexes)
                 cursor.execute("UPDATE projection_positions SET position = 0, error = NULL, "
                                "error_position = NULL WHERE name = ?", (projection.name,))
-        return self.catch_up(name, progress)
+        try:
+            return self.catch_up(name, progress)
+        finally:
+            for projection in selected:
+                if projection.defer_indexes:
+                    self._create_indexes(projection, progress)
+
+    def _create_indexes(self, projection: Projection, progress=None) -> None:
+        for done, ddl in enumerate(projection.indexes, start=1):
+            with self.store.creating() as cursor:
+                cursor.execute(ddl)
+            if progress:
+                progress(f"{projection.name} indexes", done, len(projection.indexes))
 
     def status(self) -> list[dict]:
         self.ensure_tables()

@@ -134,6 +134,10 @@ _SQLITE_TIMED = (f"substr(e.state, 1, 48) = CAST('{_STORED_TIME}' AS BLOB) AND "
 _POSTGRES_TIMED = (f"substring(e.state from 1 for 48) = convert_to('{_STORED_TIME}', 'UTF8') "
                    "AND substring(e.state from 75 for 8) = convert_to('+00:00\"}', 'UTF8')"
                    ).replace("{", "{{").replace("}", "}}")
+# For other read models' statements: the condition above and the recorded time it reads.
+TIMED = {"sqlite": _SQLITE_TIMED, "postgres": _POSTGRES_TIMED}
+RECORDED = {"sqlite": "CAST(substr(e.state, 49, 26) AS TEXT) || 'Z'",
+            "postgres": "convert_from(substring(e.state from 49 for 26), 'UTF8') || 'Z'"}
 SUBMISSIONS = {
     "sqlite": (f"""INSERT INTO history_events (organisation, position, recorded_at, organisations)
 SELECT provider, position, recorded_at, json_array(provider) FROM (

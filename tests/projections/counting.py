@@ -44,3 +44,29 @@ class BulkCounting(Counting):
                        f"{store.events_table} WHERE {store.events_position} > ? AND "
                        f"{store.events_position} <= ? AND ({organisations})",
                        (after, last, *params))
+
+
+class IndexedCounting(Counting):
+    """``Counting`` with an index that a rebuild creates after the rows: each event
+    records whether the index existed when it was applied."""
+
+    name = "indexed_counting"
+    tables = {"counted": Counting.tables["counted"]}
+    indexes = ("CREATE INDEX IF NOT EXISTS counted_event ON counted (event, position)",)
+    defer_indexes = True
+
+    def apply(self, cursor, logged) -> None:
+        if logged.position == self.fail_at:
+            raise ValueError("cannot project this event")
+        indexed = "indexed" if has_index(cursor, "counted_event") else "not indexed"
+        cursor.execute("INSERT INTO counted VALUES (?, ?)", (logged.position, indexed))
+
+
+def has_index(cursor, name: str) -> bool:
+    if cursor.engine == "postgres":
+        row = cursor.execute("SELECT COUNT(*) AS n FROM pg_indexes WHERE indexname = ? AND "
+                             "schemaname = current_schema()", (name,)).fetchone()
+    else:
+        row = cursor.execute("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'index' "
+                             "AND name = ?", (name,)).fetchone()
+    return row["n"] == 1

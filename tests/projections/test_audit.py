@@ -197,3 +197,50 @@ def test_open_queries_are_those_raised_and_not_yet_answered_as_known_at_any_time
 def _cell(provider: str, period: str) -> dict:
     return {"provider": provider, "indicator": "WIC4H", "service_line": "walk_in_centres",
             "period": period}
+
+
+def _rows(store, table: str) -> list[tuple]:
+    return [tuple(r.values()) for r in store.query(f"SELECT * FROM {table} ORDER BY 1, 2")]
+
+
+@pytest.mark.parametrize("page", [3, 1000])
+def test_submissions_indexed_by_sql_are_the_rows_event_by_event_indexing_writes(seeded, page):
+    from tests.builders import REGULATOR
+    data = (b"provider,indicator,service_line,period,numerator,denominator,value,sd,n,note\n"
+            b"RY6,WIC4H,walk_in_centres,2018-01,90,100,,,,\n"
+            b"RYX,WIC4H,walk_in_centres,2018-01,80,100,,,,\n")
+    import_csv(seeded, "submissions", data, "wic.csv", ADMIN)
+    seeded.submit(wic(), provider_of("RY6"))
+    seeded.restate(wic(numerator=50), provider_of("RY6", "duplicates removed"))
+    seeded.raise_query({**_cell("RY6", "2018-12"), "question": "Why?"}, REGULATOR)
+    seeded.withdraw(_cell("RYX", "2018-01"), provider_of("RYX", "duplicate return"))
+    seeded.merge_organisation({"code": "RYX", "successor": "RY2", "effective": "2019-04-01"},
+                              ADMIN.because("merger"))
+    runner = seeded.read_side
+    runner.page = page
+    runner.rebuild("audit")
+    by_sql = {t: _rows(runner.store, t) for t in ("audit_events", "audit_organisations")}
+    listed = everything(runner.store)
+    assert sum(r[2] == "Submission" for r in by_sql["audit_events"]) == 6
+    runner.projections["audit"].set_based = False
+    runner.rebuild("audit")
+    assert _rows(runner.store, "audit_events") == by_sql["audit_events"]
+    assert _rows(runner.store, "audit_organisations") == by_sql["audit_organisations"]
+    assert everything(runner.store) == listed
+
+
+def test_a_submission_recorded_on_the_second_is_indexed_with_its_stamp(seeded, monkeypatch):
+    import eventsourcing.domain
+    on_the_second = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    monkeypatch.setattr(eventsourcing.domain, "datetime_now_with_tzinfo",
+                        lambda: on_the_second)
+    seeded.submit(wic(), provider_of("RY6"))
+    monkeypatch.undo()
+    seeded.restate(wic(numerator=50), provider_of("RY6", "duplicates removed"))
+    seeded.read_side.catch_up()
+    items = everything(seeded.read_side.store, aggregate_type="Submission")
+    assert [(i["event_type"], i["recorded_at"][:19], i["period"], i["organisations"])
+            for i in items] == [
+        ("Restated", items[0]["recorded_at"][:19], "2018-12", ["RY6"]),
+        ("Submitted", "2026-01-02T03:04:05", "2018-12", ["RY6"])]
+    assert items[1]["recorded_at"] == "2026-01-02T03:04:05+00:00"

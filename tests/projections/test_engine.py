@@ -9,7 +9,7 @@ from projections.eventlog import read_events
 from projections.histories import Histories
 from projections.store import ReadStore
 from tests.builders import ADMIN, provider_of, seed, wic
-from tests.projections.counting import BulkCounting, Counting
+from tests.projections.counting import BulkCounting, Counting, IndexedCounting, has_index
 
 
 @pytest.fixture
@@ -95,6 +95,28 @@ def test_a_failing_event_among_events_left_to_sql_stops_just_before_it(app, stor
     assert runner.position("bulk_counting") == failing - 1
 
 
+def _marks(store) -> set[str]:
+    return {r["event"] for r in store.query("SELECT event FROM counted")}
+
+
+def test_a_rebuild_creates_deferred_indexes_after_the_rows_even_if_it_fails(app, store):
+    seed(app)
+    runner = Runner(app, store, [IndexedCounting()], page=3)
+    runner.catch_up()
+    assert _marks(store) == {"indexed"}  # catching up: the index is there
+    runner.rebuild()
+    assert _marks(store) == {"not indexed"}
+    with store.reading() as cursor:
+        assert has_index(cursor, "counted_event")
+    failing = positions(app)[4]
+    runner = Runner(app, store, [IndexedCounting(fail_at=failing)], page=3)
+    with pytest.raises(ProjectionFailed):
+        runner.rebuild()
+    assert counted(store) == positions(app)[:4] and _marks(store) == {"not indexed"}
+    with store.reading() as cursor:
+        assert has_index(cursor, "counted_event")
+
+
 def test_a_stale_runner_cannot_apply_a_page_twice(app, store):
     seed(app)
     runner = Runner(app, store, [Counting()], page=100)
@@ -132,7 +154,7 @@ def test_a_projection_killed_in_the_middle_of_a_page_resumes_without_repeats(
         from config.storage import open_registry
         from projections.engine import Runner
         from projections.store import ReadStore
-        from tests.projections.counting import BulkCounting, Counting
+        from tests.projections.counting import BulkCounting, Counting, IndexedCounting, has_index
         app = open_registry(Settings.from_env({{"REGISTRY_DATABASE_URL": {database_url!r},
                                                "REGISTRY_INLINE_PROJECTIONS": "off",
                                                "REGISTRY_HOME": {str(tmp_path)!r}}}))

@@ -138,7 +138,12 @@ class AuditEvent(Schema):
     indicator = fields.String(required=True, allow_none=True)
     service_line = fields.String(required=True, allow_none=True)
     organisations = fields.List(fields.String(), required=True)
-    data = fields.Dict(required=True)
+    data = fields.Dict(required=True, allow_none=True, metadata={
+        "description": "The payload, read from the log; null if the log no longer holds "
+                       "the event (see in_log)"})
+    in_log = fields.Boolean(required=True, metadata={
+        "description": "False if the event was removed from the log after it was indexed: "
+                       "the ledger's verification names it"})
     values = fields.Dict(required=True, allow_none=True)
     previous_values = fields.Dict(required=True, allow_none=True)
     changed = fields.List(fields.String(), required=True, metadata={

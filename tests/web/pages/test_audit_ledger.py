@@ -4,6 +4,7 @@ import json
 import re
 
 from tests.ledger import independent_verifier as independent
+from tests.web.conftest import bearer
 
 
 def test_the_audit_trail_shows_leaf_hashes_and_the_ledger_status(populated, signed_in):
@@ -37,11 +38,22 @@ def test_an_event_after_the_latest_checkpoint_says_so(populated, signed_in):
     assert browser.get(f"/audit/{newest}/proof.json").status_code == 404
 
 
-def test_tampering_shows_on_the_audit_trail(populated, signed_in):
+def test_tampering_shows_on_the_audit_trail(populated, signed_in, tokens):
     registry = populated.extensions["registry"]
     store = registry.read_side.store
     with store.transaction() as cursor:
         cursor.execute(f"DELETE FROM {store.events_table} WHERE {store.events_position} = 5")
     registry.ledger.verify()
-    page = signed_in("regulator").get("/audit").get_data(as_text=True)
+    browser = signed_in("regulator")
+    page = browser.get("/audit").get_data(as_text=True)
     assert "problem(s) found, the first at position 5 (deleted)" in page
+    # The index still lists the removed event, by who, when and why; its payload is gone.
+    removed = browser.get("/audit/5")
+    assert removed.status_code == 200
+    assert "The log no longer holds this event" in removed.get_data(as_text=True)
+    api = populated.test_client()
+    item = api.get("/api/v1/audit/5", headers=bearer(tokens["regulator"])).get_json()
+    assert (item["position"], item["in_log"], item["data"]) == (5, False, None)
+    assert item["actor"]["user_id"] and item["recorded_at"]
+    assert api.get("/api/v1/audit/4",
+                   headers=bearer(tokens["regulator"])).get_json()["in_log"] is True
