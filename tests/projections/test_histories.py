@@ -143,3 +143,20 @@ def test_a_submission_filed_twice_stops_histories_at_that_event(app):
                                                r"\(Submission.Submitted\)"):
         runner.catch_up("histories")
     assert runner.position("histories") == submission.position - 1
+
+
+def test_an_event_removed_from_the_log_is_left_out_of_the_history_and_named(app, caplog):
+    seed(app)
+    for period in ("2018-11", "2018-12"):
+        app.submit(wic(period=period), provider_of("RY6"))
+    app.read_side.catch_up()
+    store = app.read_side.store
+    before = history(store, "RY6")
+    removed = before[1]["position"]
+    with store.transaction() as cursor:  # behind the registry's back
+        cursor.execute(f"DELETE FROM {store.events_table} WHERE {store.events_position} = ?",
+                       (removed,))
+    after = history(store, "RY6")
+    assert after == [before[0], *before[2:]] and len(before) == 3
+    assert f"leaves out events the log no longer holds: {removed}" in caplog.text
+    assert app.ledger.verify()["first_bad_position"] == removed
