@@ -111,11 +111,13 @@ class Audit(Projection):
         store = cursor.store
         submissions, params = store.of_aggregates(self.bulk_aggregates, "e.topic")
         index, others, organisations = (
-            statement.format(events=store.events_table, position=store.events_position,
-                             submissions=submissions)
+            statement and statement.format(events=store.events_table,
+                                           position=store.events_position,
+                                           submissions=submissions)
             for statement in SUBMISSIONS[cursor.engine])
         cursor.execute(index, (after, last, *params))
-        cursor.execute(organisations, (after, last, *params))
+        if organisations:  # else filed by the first statement
+            cursor.execute(organisations, (after, last, *params))
         left = [int(r["position"]) for r in
                 cursor.execute(others, (after, last, *params)).fetchall()]
         for _, row in sorted(stored_rows(cursor, store, left).items()):
@@ -143,11 +145,12 @@ class Audit(Projection):
         return tuple(creation.plain.get(f) if f else None for f in fields)
 
 
-# ``file_range``'s statements, per engine: the submission events of a range indexed (those
-# whose stored time ``TIMED`` reads, and on SQLite whose aggregate id is stored as 32 hex
-# digits, as the library writes it), filed under their providers, and the positions of
-# those the first leaves to Python. Each event's provenance comes from its own stored
-# JSON, its cell and provider from its aggregate's creation event (version 1).
+# ``file_range``'s statements, per engine, in this order: the submission events of a range
+# indexed (those whose stored time ``TIMED`` reads, and on SQLite whose aggregate id is
+# stored as 32 hex digits, as the library writes it); the positions of those the first
+# leaves to Python; every submission event of the range filed under its provider (on
+# PostgreSQL the first statement does this too). Each event's provenance comes from its
+# own stored JSON, its cell and provider from its aggregate's creation event (version 1).
 _INDEXED = ", ".join(COLUMNS)
 _SQLITE_READ = f"({TIMED['sqlite']} AND length(e.originator_id) = 32)"
 _CREATION = ("CASE WHEN e.originator_version = 1 THEN e.state ELSE (SELECT c.state FROM "
@@ -178,32 +181,34 @@ SELECT position, provider FROM (
   SELECT e.{{position}} AS position,
          json_extract(CAST({_CREATION} AS TEXT), '$.provider') AS provider
   FROM {{events}} e WHERE {_RANGE} LIMIT -1) WHERE provider IS NOT NULL"""),
-    "postgres": (f"""INSERT INTO audit_events ({_INDEXED})
-SELECT position, recorded_at, 'Submission', aggregate_id, version, event_type,
-       s -> 'provenance' -> 'actor' ->> 'user_id', s -> 'provenance' -> 'actor' ->> 'role',
-       s -> 'provenance' -> 'actor' ->> 'organisation', s -> 'provenance' ->> 'channel',
-       s -> 'provenance' ->> 'reason', s -> 'provenance' -> 'source' ->> 'file',
-       s -> 'provenance' -> 'source' ->> 'sha256',
-       (s -> 'provenance' -> 'source' ->> 'row')::integer,
-       c ->> 'period', c ->> 'indicator', c ->> 'service_line'
-FROM (SELECT position, recorded_at, aggregate_id, version, event_type, s,
-             CASE WHEN version = 1 THEN s ELSE convert_from(creation, 'UTF8')::jsonb END AS c
-      FROM (SELECT e.{{position}} AS position, {RECORDED['postgres']} AS recorded_at,
-                   e.originator_id::text AS aggregate_id, e.originator_version AS version,
-                   substring(e.topic from position(':Submission.' in e.topic) + 12)
-                     AS event_type,
-                   convert_from(e.state, 'UTF8')::jsonb AS s,
-                   CASE WHEN e.originator_version = 1 THEN NULL ELSE {_CREATION} END
-                     AS creation
-            FROM {{events}} e WHERE {_RANGE} AND {TIMED['postgres']} OFFSET 0) AS read
-      OFFSET 0) AS indexed""",
+    # One statement on PostgreSQL: each stored state is parsed once, for the index and
+    # for the organisations both (a data-modifying WITH).
+    "postgres": (f"""WITH read AS (
+  SELECT e.{{position}} AS position, {RECORDED['postgres']} AS recorded_at,
+         e.originator_id::text AS aggregate_id, e.originator_version AS version,
+         substring(e.topic from position(':Submission.' in e.topic) + 12) AS event_type,
+         convert_from(e.state, 'UTF8')::jsonb AS s,
+         CASE WHEN e.originator_version = 1 THEN NULL ELSE (SELECT convert_from(c.state,
+           'UTF8')::jsonb FROM {{events}} c WHERE c.originator_id = e.originator_id
+           AND c.originator_version = 1) END AS created,
+         {TIMED['postgres']} AS timed
+  FROM {{events}} e WHERE {_RANGE}),
+cells AS (SELECT read.*, CASE WHEN version = 1 THEN s ELSE created END AS c FROM read),
+indexed AS (
+  INSERT INTO audit_events ({_INDEXED})
+  SELECT position, recorded_at, 'Submission', aggregate_id, version, event_type,
+         s -> 'provenance' -> 'actor' ->> 'user_id', s -> 'provenance' -> 'actor' ->> 'role',
+         s -> 'provenance' -> 'actor' ->> 'organisation', s -> 'provenance' ->> 'channel',
+         s -> 'provenance' ->> 'reason', s -> 'provenance' -> 'source' ->> 'file',
+         s -> 'provenance' -> 'source' ->> 'sha256',
+         (s -> 'provenance' -> 'source' ->> 'row')::integer,
+         c ->> 'period', c ->> 'indicator', c ->> 'service_line'
+  FROM cells WHERE timed RETURNING 1)
+INSERT INTO audit_organisations (position, code)
+SELECT position, c ->> 'provider' FROM cells WHERE c ->> 'provider' IS NOT NULL""",
                  f"""SELECT e.{{position}} AS position FROM {{events}} e
 WHERE {_RANGE} AND NOT ({TIMED['postgres']})""",
-                 f"""INSERT INTO audit_organisations (position, code)
-SELECT position, provider FROM (
-  SELECT e.{{position}} AS position,
-         convert_from({_CREATION}, 'UTF8')::json ->> 'provider' AS provider
-  FROM {{events}} e WHERE {_RANGE} OFFSET 0) AS filed WHERE provider IS NOT NULL"""),
+                 None),
 }
 
 
