@@ -132,6 +132,11 @@ class ReadStore:
                                    check_same_thread=False)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA synchronous=FULL")
+            # Debian builds SQLite to overwrite every freed page with zeros, so dropping a
+            # read model wrote its whole size again (6.3 of 33 s of the audit rebuild at
+            # full scale). Read models hold nothing that is not in the events, which are
+            # never deleted; "fast" still clears freed content where that costs no I/O.
+            conn.execute("PRAGMA secure_delete=FAST")
         return conn
 
     def _connection(self):
