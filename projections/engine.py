@@ -274,7 +274,7 @@ class Runner:
     def rebuild(self, name: str | None = None, progress=None) -> dict[str, int]:
         """Drop the read models and replay the whole log into them. The indexes of those
         that defer them are created once their tables are filled, even if replaying
-        fails (if the process dies first, the next ``ensure_tables`` creates them)."""
+        fails (if the process is stopped first, the next ``ensure_tables`` creates them)."""
         self.ensure_tables()
         selected = self.selected(name)
         for projection in selected:
@@ -284,18 +284,22 @@ class Runner:
                 cursor.execute("UPDATE projection_positions SET position = 0, error = NULL, "
                                "error_position = NULL WHERE name = ?", (projection.name,))
         try:
-            return self.catch_up(name, progress)
-        finally:
-            for projection in selected:
-                if projection.defer_indexes:
-                    self._create_indexes(projection, progress)
+            counts = self.catch_up(name, progress)
+        except Exception:
+            self._create_deferred_indexes(selected, progress)
+            raise
+        self._create_deferred_indexes(selected, progress)
+        return counts
 
-    def _create_indexes(self, projection: Projection, progress=None) -> None:
-        for done, ddl in enumerate(projection.indexes, start=1):
-            with self.store.creating() as cursor:
-                cursor.execute(ddl)
-            if progress:
-                progress(f"{projection.name} indexes", done, len(projection.indexes))
+    def _create_deferred_indexes(self, projections: list[Projection], progress=None) -> None:
+        for projection in projections:
+            if not projection.defer_indexes:
+                continue
+            for done, ddl in enumerate(projection.indexes, start=1):
+                with self.store.creating() as cursor:
+                    cursor.execute(ddl)
+                if progress:
+                    progress(f"{projection.name} indexes", done, len(projection.indexes))
 
     def status(self) -> list[dict]:
         self.ensure_tables()
