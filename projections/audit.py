@@ -182,30 +182,39 @@ SELECT position, provider FROM (
          json_extract(CAST({_CREATION} AS TEXT), '$.provider') AS provider
   FROM {{events}} e WHERE {_RANGE} LIMIT -1) WHERE provider IS NOT NULL"""),
     # One statement on PostgreSQL: each stored state is parsed once, for the index and
-    # for the organisations both (a data-modifying WITH).
+    # for the organisations both (a data-modifying WITH), and only the values cut out of
+    # it are held between the two (the parsed states would spill to disk).
     "postgres": (f"""WITH read AS (
-  SELECT e.{{position}} AS position, {RECORDED['postgres']} AS recorded_at,
-         e.originator_id::text AS aggregate_id, e.originator_version AS version,
-         substring(e.topic from position(':Submission.' in e.topic) + 12) AS event_type,
-         convert_from(e.state, 'UTF8')::jsonb AS s,
-         CASE WHEN e.originator_version = 1 THEN NULL ELSE (SELECT convert_from(c.state,
-           'UTF8')::jsonb FROM {{events}} c WHERE c.originator_id = e.originator_id
-           AND c.originator_version = 1) END AS created,
-         {TIMED['postgres']} AS timed
-  FROM {{events}} e WHERE {_RANGE}),
-cells AS (SELECT read.*, CASE WHEN version = 1 THEN s ELSE created END AS c FROM read),
+  SELECT position, recorded_at, aggregate_id, version, event_type, timed,
+         s #>> '{{{{provenance,actor,user_id}}}}' AS actor_user,
+         s #>> '{{{{provenance,actor,role}}}}' AS actor_role,
+         s #>> '{{{{provenance,actor,organisation}}}}' AS actor_organisation,
+         s #>> '{{{{provenance,channel}}}}' AS channel,
+         s #>> '{{{{provenance,reason}}}}' AS reason,
+         s #>> '{{{{provenance,source,file}}}}' AS source_file,
+         s #>> '{{{{provenance,source,sha256}}}}' AS source_sha256,
+         (s #>> '{{{{provenance,source,row}}}}')::integer AS source_row,
+         c ->> 'period' AS period, c ->> 'indicator' AS indicator,
+         c ->> 'service_line' AS service_line, c ->> 'provider' AS provider
+  FROM (SELECT *, CASE WHEN version = 1 THEN s ELSE created END AS c FROM (
+          SELECT e.{{position}} AS position, {RECORDED['postgres']} AS recorded_at,
+                 e.originator_id::text AS aggregate_id, e.originator_version AS version,
+                 substring(e.topic from position(':Submission.' in e.topic) + 12)
+                   AS event_type,
+                 convert_from(e.state, 'UTF8')::jsonb AS s,
+                 CASE WHEN e.originator_version = 1 THEN NULL ELSE (SELECT convert_from(
+                   c.state, 'UTF8')::jsonb FROM {{events}} c WHERE c.originator_id =
+                   e.originator_id AND c.originator_version = 1) END AS created,
+                 {TIMED['postgres']} AS timed
+          FROM {{events}} e WHERE {_RANGE} OFFSET 0) AS stored OFFSET 0) AS parsed),
 indexed AS (
   INSERT INTO audit_events ({_INDEXED})
   SELECT position, recorded_at, 'Submission', aggregate_id, version, event_type,
-         s -> 'provenance' -> 'actor' ->> 'user_id', s -> 'provenance' -> 'actor' ->> 'role',
-         s -> 'provenance' -> 'actor' ->> 'organisation', s -> 'provenance' ->> 'channel',
-         s -> 'provenance' ->> 'reason', s -> 'provenance' -> 'source' ->> 'file',
-         s -> 'provenance' -> 'source' ->> 'sha256',
-         (s -> 'provenance' -> 'source' ->> 'row')::integer,
-         c ->> 'period', c ->> 'indicator', c ->> 'service_line'
-  FROM cells WHERE timed RETURNING 1)
+         actor_user, actor_role, actor_organisation, channel, reason, source_file,
+         source_sha256, source_row, period, indicator, service_line
+  FROM read WHERE timed RETURNING 1)
 INSERT INTO audit_organisations (position, code)
-SELECT position, c ->> 'provider' FROM cells WHERE c ->> 'provider' IS NOT NULL""",
+SELECT position, provider FROM read WHERE provider IS NOT NULL""",
                  f"""SELECT e.{{position}} AS position FROM {{events}} e
 WHERE {_RANGE} AND NOT ({TIMED['postgres']})""",
                  None),
