@@ -347,7 +347,7 @@ def _organisations(cursor, positions: list[int]) -> dict[int, list[str]]:
     return found
 
 
-def _payloads(cursor, store, positions: list[int]) -> dict[int, dict]:
+def _payloads(cursor, store, positions: list[int]) -> dict[int, dict | None]:
     """The payloads of the events at ``positions``, read from the log, secrets redacted
     and keys sorted at every level, as the index has always shown them; None for an
     event the log no longer holds (removed behind the registry's back: the index keeps

@@ -38,7 +38,7 @@ class Histories(Projection):
                "ON history_lineage (successor)",)
 
     # Submission events, nearly all of the log, are filed by set-based SQL over the stored
-    # rows (``file_range``): the same rows as ``_file`` would write, taken from the events
+    # rows (``file_range``): the same rows as ``apply`` would write, taken from the events
     # inside the database, which the runner then neither reads nor decodes. Every other
     # event goes through ``apply``. Off (``set_based = False``), every event is filed one
     # by one, in Python: the tests compare the two.
