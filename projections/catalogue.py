@@ -8,7 +8,7 @@ national (all providers) comparison from the benchmarks.
 
 import json
 
-from projections.benchmarks import FACTS, compute_cell
+from projections.benchmarks import FACTS, compute_cell, owed
 from projections.facts import LATEST
 from projections.timestamps import stamp
 
@@ -77,7 +77,9 @@ def provider_position(store, provider: str, as_of=None) -> list[dict]:
 
 def _position(cursor, provider: str, cell: dict, as_of, known_at: str) -> dict:
     definition = FACTS.definition_at(cursor, cell["indicator"], known_at) or {}
-    if as_of is None:
+    live = as_of is None and not owed(cursor, (cell["indicator"], cell["service_line"],
+                                               cell["period"]))
+    if live:
         group = cursor.execute(
             "SELECT * FROM benchmark_groups WHERE indicator = ? AND service_line = ? AND "
             "period = ? AND peer_group = 'all'",
@@ -88,7 +90,8 @@ def _position(cursor, provider: str, cell: dict, as_of, known_at: str) -> dict:
             (cell["indicator"], cell["service_line"], cell["period"], provider)).fetchone()
     else:
         computed = dict((g["peer_group"], (g, r)) for g, r in compute_cell(
-            cursor, cell["indicator"], cell["service_line"], cell["period"], known_at))
+            cursor, cell["indicator"], cell["service_line"], cell["period"], known_at,
+            only="all"))
         group, rows = computed.get("all", (None, []))
         row = next((r for r in rows if r["provider"] == provider), None)
     row, group = row or {}, group or {}

@@ -86,11 +86,18 @@ class Projection:
         """
         return False
 
+    def deferred_indexes(self) -> tuple[str, ...]:
+        """The indexes a rebuild creates once the tables are filled (``defer_indexes``):
+        all of them by default; a read model may keep those its own pages use."""
+        return self.indexes if self.defer_indexes else ()
+
     def create(self, cursor, indexes: bool = True) -> None:
+        """The tables and indexes; with ``indexes`` False, not the deferred indexes."""
         for ddl in self.tables.values():
             cursor.execute(ddl)
-        if indexes:
-            for ddl in self.indexes:
+        deferred = () if indexes else self.deferred_indexes()
+        for ddl in self.indexes:
+            if ddl not in deferred:
                 cursor.execute(ddl)
 
     def drop(self, cursor) -> None:
@@ -171,7 +178,9 @@ class Runner:
         self.ensure_tables()
         return {p.name: self._catch_up(p, progress) for p in self.selected(name)}
 
-    def _catch_up(self, projection: Projection, progress=None) -> int:
+    def _catch_up(self, projection: Projection, progress=None, settle: bool = True) -> int:
+        """Apply the events after the projection's position, then (with ``settle``, and
+        before a failure is raised) settle the work its pages deferred."""
         done = 0
         total = self.store.events_after(self.position(projection.name)) if progress else 0
         while True:
@@ -184,14 +193,16 @@ class Runner:
                 page = list(read_events(self.app, after=position, page=size, limit=size))
                 last, count = (page[-1].position if page else position), len(page)
             if not count:
-                self._settle(projection, progress)
+                if settle:
+                    self._settle(projection, progress)
                 return done
             try:
                 self._apply_page(projection, position, page, last)
             except ConcurrentRunner:
                 continue
             except ProjectionFailed:
-                self._settle(projection, progress)
+                if settle:
+                    self._settle(projection, progress)
                 raise
             done += count
             if progress:
@@ -271,35 +282,49 @@ class Runner:
             cursor.execute("UPDATE projection_positions SET error = ?, error_position = ? "
                            "WHERE name = ?", (str(failure), failure.position, name))
 
-    def rebuild(self, name: str | None = None, progress=None) -> dict[str, int]:
+    def rebuild(self, name: str | None = None, progress=None,
+                settle: bool = True) -> dict[str, int]:
         """Drop the read models and replay the whole log into them. The indexes of those
         that defer them are created once their tables are filled, even if replaying
-        fails (if the process is stopped first, the next ``ensure_tables`` creates them)."""
+        fails (if the process is stopped first, the next ``ensure_tables`` creates
+        them), and before the work the pages deferred is settled. With ``settle`` False
+        that work is left owed, for the next catch-up (the read model answers without
+        it: see ``Projection.settle``)."""
         self.ensure_tables()
         selected = self.selected(name)
         for projection in selected:
             with self.store.creating() as cursor:
                 projection.drop(cursor)
-                projection.create(cursor, indexes=not projection.defer_indexes)
+                projection.create(cursor, indexes=False)
                 cursor.execute("UPDATE projection_positions SET position = 0, error = NULL, "
                                "error_position = NULL WHERE name = ?", (projection.name,))
-        try:
-            counts = self.catch_up(name, progress)
-        except Exception:
-            self._create_deferred_indexes(selected, progress)
-            raise
-        self._create_deferred_indexes(selected, progress)
+        counts = {}
+        for projection in selected:
+            try:
+                counts[projection.name] = self._catch_up(projection, progress, settle=False)
+            except Exception as error:
+                self._create_deferred_indexes(projection, progress)
+                if settle and isinstance(error, ProjectionFailed):
+                    self._settle(projection, progress)
+                raise
+            self._create_deferred_indexes(projection, progress)
+            if settle:
+                self._settle(projection, progress)
         return counts
 
-    def _create_deferred_indexes(self, projections: list[Projection], progress=None) -> None:
-        for projection in projections:
-            if not projection.defer_indexes:
-                continue
-            for done, ddl in enumerate(projection.indexes, start=1):
-                with self.store.creating() as cursor:
-                    cursor.execute(ddl)
-                if progress:
-                    progress(f"{projection.name} indexes", done, len(projection.indexes))
+    def settle(self, name: str | None = None, progress=None) -> None:
+        """Settle the work the read models' pages deferred (see ``Projection.settle``)."""
+        self.ensure_tables()
+        for projection in self.selected(name):
+            self._settle(projection, progress)
+
+    def _create_deferred_indexes(self, projection: Projection, progress=None) -> None:
+        deferred = projection.deferred_indexes()
+        for done, ddl in enumerate(deferred, start=1):
+            with self.store.creating() as cursor:
+                cursor.execute(ddl)
+            if progress:
+                progress(f"{projection.name} indexes", done, len(deferred))
 
     def status(self) -> list[dict]:
         self.ensure_tables()

@@ -9,6 +9,7 @@ its own copy (under its own table prefix) so it stays independent of the others.
 import json
 from functools import lru_cache
 
+from projections import fact_filing
 from projections.timestamps import stamp
 from registry.periods import parse_period
 
@@ -54,16 +55,32 @@ class FactTables:
                 "(indicator, service_line, period, provider)",
                 f"CREATE INDEX IF NOT EXISTS {p}_submissions_series ON {p}_submissions "
                 "(provider, indicator, service_line)",
+                f"CREATE INDEX IF NOT EXISTS {p}_submissions_position ON {p}_submissions "
+                "(position)",
                 f"CREATE INDEX IF NOT EXISTS {p}_organisations_id ON {p}_organisations "
                 "(aggregate_id, position)",
                 f"CREATE INDEX IF NOT EXISTS {p}_indicators_id ON {p}_indicators "
                 "(aggregate_id, position)")
 
-    def keys(self, cursor, columns: tuple[str, ...], condition: str, params) -> list[tuple]:
-        """Distinct values of ``columns`` among submissions matching ``condition``."""
-        rows = cursor.execute(f"SELECT DISTINCT {', '.join(columns)} FROM {self.p}_submissions "
-                              f"WHERE {condition}", params).fetchall()
-        return [tuple(r[c] for c in columns) for r in rows]
+    @property
+    def deferred(self) -> tuple[str, ...]:
+        """The indexes a rebuild creates after the facts are filed: the pages look facts
+        up by their key and position only (and by provider or indicator when an
+        organisation or indicator changes, which is rare)."""
+        return self.indexes[:2]
+
+    def keys(self, cursor, columns: tuple[str, ...], column: str, codes) -> set[tuple]:
+        """Distinct values of ``columns`` among submissions whose ``column`` is one of
+        ``codes``: one query per 500 codes (during a rebuild the index that would serve
+        one query per code is not there yet)."""
+        codes, found = sorted(set(codes)), set()
+        for start in range(0, len(codes), 500):
+            chunk = codes[start:start + 500]
+            rows = cursor.execute(f"SELECT DISTINCT {', '.join(columns)} FROM "
+                                  f"{self.p}_submissions WHERE {column} IN "
+                                  f"({', '.join('?' * len(chunk))})", chunk).fetchall()
+            found.update(tuple(r[c] for c in columns) for r in rows)
+        return found
 
     def submissions_at(self, cursor, where: str, params, known_at: str) -> list[dict]:
         """The latest version of each submission matching ``where``, as known at ``known_at``;
@@ -108,6 +125,18 @@ class FactTables:
         """
         handler = getattr(self, f"_{logged.aggregate_type}_{logged.event_type}", None)
         return handler(cursor, logged, page) if handler else None
+
+    def file_range(self, cursor, after: int, last: int, name: str) -> None:
+        """File the submission events after ``after`` up to ``last`` by set-based SQL
+        over the stored events (``fact_filing``), for the read model ``name``, which
+        leaves them to SQL; the versions filed are those at positions in the range."""
+        fact_filing.file_range(self, cursor, after, last, name)
+
+    def filed_in(self, columns: tuple[str, ...]) -> str:
+        """A SELECT of the distinct ``columns`` of the versions filed from the positions
+        after one parameter up to another."""
+        return (f"SELECT DISTINCT {', '.join(columns)} FROM {self.p}_submissions "
+                "WHERE position > ? AND position <= ?")
 
     def page(self) -> "FactPage":
         return FactPage(self)

@@ -1,0 +1,186 @@
+"""Benchmarks and SPC file submission facts by set-based SQL over the stored events
+(``projections.fact_filing``): the rows must be those event-by-event filing writes, a
+failure must name its event, and a benchmark asked for before the figures are settled
+must be the one given after."""
+
+from datetime import datetime, timezone
+
+import eventsourcing.domain
+import pytest
+
+from projections.benchmarks import Benchmarks, benchmark
+from projections.catalogue import provider_position
+from projections.engine import ProjectionFailed
+from projections.eventlog import read_events
+from projections.fact_filing import _period_starts
+from projections.spc_charts import SpcCharts, spc_chart
+from registry.imports import import_csv
+from tests.builders import ADMIN, provider_of, seed, wic
+from tests.projections.counting import has_index
+
+FACT_TABLES = ("submissions", "organisations", "indicators", "lineage")
+KINDS = {"benchmarks": ("bench", "benchmark_dirty"), "spc": ("spcf", "spc_dirty")}
+
+
+def _mean(provider: str, value: str, sd: str, n: int) -> dict:
+    return {"provider": provider, "indicator": "WAITD", "service_line": "community_therapies",
+            "period": "2018/19", "value": value, "sd": sd, "n": n}
+
+
+def _busy(app) -> None:
+    """Every kind of submission fact: the three period forms, decimals kept as written,
+    an import, a restatement, a withdrawal, a query, a merger and a rename."""
+    seed(app)
+    for provider in ("RY6", "RYX", "RY2"):
+        for period in ("2018-11", "2018-12"):
+            app.submit(wic(provider=provider, period=period), provider_of(provider))
+        app.submit({"provider": provider, "indicator": "PU1000",
+                    "service_line": "district_nursing", "period": "2018-Q4",
+                    "numerator": 12, "denominator": 3400}, provider_of(provider))
+    app.submit(_mean("RY6", "12.50", "3.1", 40), provider_of("RY6"))
+    app.submit(_mean("RY2", "9", "2.0", 25), provider_of("RY2"))
+    data = (b"provider,indicator,service_line,period,numerator,denominator,value,sd,n,note\n"
+            b"RY6,WIC4H,walk_in_centres,2018-10,90,100,,,,\n"
+            b"RYX,WIC4H,walk_in_centres,2018-10,80,100,,,,\n")
+    import_csv(app, "submissions", data, "wic.csv", ADMIN)
+    app.restate(wic(numerator=50), provider_of("RY6", "correction"))
+    app.restate(_mean("RY6", "11.0", "3.0", 41), provider_of("RY6", "recount"))
+    withdrawn = wic(provider="RYX", period="2018-11")
+    del withdrawn["numerator"], withdrawn["denominator"]
+    app.withdraw(withdrawn, ADMIN.because("withdrawn"))
+    from tests.builders import REGULATOR
+    app.raise_query({"provider": "RY2", "indicator": "WIC4H", "service_line": "walk_in_centres",
+                     "period": "2018-12", "question": "Why so high?"}, REGULATOR)
+    app.merge_organisation({"code": "RYX", "successor": "RY2", "effective": "2019-01-01"},
+                           ADMIN.because("merger"))
+    app.rename_organisation({"code": "RY6", "name": "Leeds Community Healthcare",
+                             "effective": "2019-02-01"},
+                            ADMIN.because("renamed"))
+    app.submit(wic(provider="RY2", period="2019-01"), provider_of("RY2"))
+
+
+def _rows(store, table: str) -> list[tuple]:
+    return sorted(tuple(str(v) for v in r.values())
+                  for r in store.query(f"SELECT * FROM {table}"))
+
+
+def _facts(store, name: str) -> dict[str, list[tuple]]:
+    prefix, dirty = KINDS[name]
+    return {**{t: _rows(store, f"{prefix}_{t}") for t in FACT_TABLES},
+            "dirty": _rows(store, dirty)}
+
+
+@pytest.mark.parametrize("name", ["benchmarks", "spc"])
+@pytest.mark.parametrize("page", [3, 1000])
+def test_facts_filed_by_sql_are_the_rows_event_by_event_filing_writes(app, name, page):
+    _busy(app)
+    runner = app.read_side
+    runner.page = page
+    runner.rebuild(name, settle=False)
+    by_sql = _facts(runner.store, name)
+    assert len(by_sql["submissions"]) == 17 and by_sql["lineage"] and by_sql["dirty"]
+    decimals = {r[12] for r in by_sql["submissions"]} - {"None"}
+    assert decimals == {"12.50", "9", "11.0"}  # as written, not as floats
+    starts = {(r[5], r[6]) for r in by_sql["submissions"]}
+    assert {("2018-Q4", "2018-10-01"), ("2018/19", "2018-04-01"),
+            ("2018-12", "2018-12-01")} <= starts
+    runner.settle(name)
+    settled = runner.checksums(name)
+    runner.projections[name].set_based = False
+    runner.rebuild(name, settle=False)
+    assert _facts(runner.store, name) == by_sql
+    runner.settle(name)
+    assert runner.checksums(name) == settled
+
+
+@pytest.mark.parametrize("name", ["benchmarks", "spc"])
+def test_a_submission_recorded_on_the_second_is_filed_with_its_stamp(app, name, monkeypatch):
+    seed(app)
+    on_the_second = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    monkeypatch.setattr(eventsourcing.domain, "datetime_now_with_tzinfo",
+                        lambda: on_the_second)
+    app.submit(wic(), provider_of("RY6"))
+    monkeypatch.undo()
+    app.submit(wic(period="2018-11"), provider_of("RY6"))
+    app.read_side.rebuild(name)
+    prefix = KINDS[name][0]
+    stamps = [r["recorded_at"] for r in app.read_side.store.query(
+        f"SELECT recorded_at FROM {prefix}_submissions ORDER BY position")]
+    assert stamps[0] == "2026-01-02T03:04:05.000000Z" and stamps[1] > stamps[0]
+
+
+@pytest.mark.parametrize("name", ["benchmarks", "spc"])
+def test_a_submission_filed_twice_stops_the_read_model_at_that_event(app, name):
+    seed(app)
+    app.submit(wic(provider="RYX"), provider_of("RYX"))
+    app.submit(wic(), provider_of("RY6"))
+    app.read_side.catch_up()
+    [_, submission] = [e for e in read_events(app) if e.aggregate_type == "Submission"]
+    runner = app.read_side
+    with runner.store.transaction() as cursor:  # behind the registry's back
+        cursor.execute("UPDATE projection_positions SET position = ? WHERE name = ?",
+                       (submission.position - 1, name))
+    with pytest.raises(ProjectionFailed, match=f"at event {submission.position} "
+                                               r"\(Submission.Submitted\)"):
+        runner.catch_up(name)
+    assert runner.position(name) == submission.position - 1
+
+
+def test_period_labels_the_sql_files_and_those_it_leaves_to_python():
+    starts, unread = _period_starts(["2018-12", "2018-Q3", "2018/19", " 2018-12", "2018-13",
+                                     "1899-01", None, 201812])
+    assert starts == {"2018-12": "2018-12-01", "2018-Q3": "2018-07-01",
+                      "2018/19": "2018-04-01"}
+    assert unread == [" 2018-12", "2018-13", "1899-01", "", 201812]
+
+
+def test_a_benchmark_owed_its_figures_is_computed_from_the_facts_as_settling_gives_it(app):
+    _busy(app)
+    runner = app.read_side
+    runner.rebuild("benchmarks", settle=False)
+    store = runner.store
+    assert store.query("SELECT COUNT(*) AS n FROM benchmark_providers")[0]["n"] == 0
+    owed = {(indicator, period, group): benchmark(store, indicator, period, peer_group=group)
+            for indicator, period in (("WIC4H", "2018-12"), ("PU1000", "2018-Q4"),
+                                      ("WAITD", "2018/19"))
+            for group in ("all", "kind:nhs_trust")}
+    positions = {code: provider_position(store, code) for code in ("RY6", "RY2")}
+    assert owed[("WIC4H", "2018-12", "all")]["providers"]
+    runner.settle("benchmarks")
+    assert store.query("SELECT COUNT(*) AS n FROM benchmark_dirty")[0]["n"] == 0
+    assert store.query("SELECT COUNT(*) AS n FROM benchmark_providers")[0]["n"] > 0
+    for (indicator, period, group), document in owed.items():
+        assert benchmark(store, indicator, period, peer_group=group) == document
+    assert {code: provider_position(store, code) for code in positions} == positions
+
+
+def test_an_spc_chart_is_the_same_before_and_after_its_figures_are_settled(app):
+    _busy(app)
+    runner = app.read_side
+    runner.rebuild("spc", settle=False)
+    before = spc_chart(runner.store, "RY2", "WIC4H")
+    runner.settle("spc")
+    assert spc_chart(runner.store, "RY2", "WIC4H") == before
+    assert before["points"][0]["pooled_from"] == ["RYX"]
+
+
+@pytest.mark.parametrize("kind, index", [(Benchmarks, "bench_submissions_cell"),
+                                         (SpcCharts, "spcf_submissions_series")])
+def test_a_rebuild_files_facts_before_their_indexes_and_settles_after(app, kind, index,
+                                                                      monkeypatch):
+    _busy(app)
+    seen = []
+    settle = kind.settle
+
+    def settle_seeing_the_index(self, cursor):
+        seen.append(has_index(cursor, index))
+        return settle(self, cursor)
+
+    def apply_seeing_the_index(self, cursor, logged):
+        seen.append(("page", has_index(cursor, index)))
+        return apply(self, cursor, logged)
+    apply = kind.apply
+    monkeypatch.setattr(kind, "settle", settle_seeing_the_index)
+    monkeypatch.setattr(kind, "apply", apply_seeing_the_index)
+    app.read_side.rebuild(kind.name)
+    assert set(seen) == {("page", False), True}
