@@ -187,17 +187,30 @@ def rebuild(ctx: StepContext, result: StepResult) -> None:
         floor_rate = rate(floor["events"], floor["seconds"])
         events = floor["events"]
         total_seconds = 0.0
+        def progress(n, done, total):
+            ctx.progress(f"rebuild {n}", done, total,
+                         "items" if n.endswith((" figures", " indexes")) else "events")
         for name in runner.projections:
             if name == "ledger":
                 continue  # rebuilt by the ledger step, as `registry ledger verify` does
+            # The replay, after which every query answers (a benchmark whose figures are
+            # owed is computed from the facts), then the settling of the stored figures,
+            # as `registry projections rebuild` does both.
             started = time.perf_counter()
-            runner.rebuild(name, lambda n, done, total: ctx.progress(
-                f"rebuild {n}", done, total, "items" if n.endswith(" figures") else "events"))
+            runner.rebuild(name, progress, settle=False)
             seconds = time.perf_counter() - started
-            total_seconds += seconds
+            started = time.perf_counter()
+            runner.settle(name, progress)
+            settling = time.perf_counter() - started
+            total_seconds += seconds + settling
             result.add(f"rebuild '{name}'", rate(events, seconds), "events/s",
                        floor_label="raw notification read", floor=floor_rate,
                        target="ratio >= 0.5", detail=f"{events:,} events in {seconds:.1f} s")
+            if settling >= 0.05:
+                result.add(f"rebuild '{name}' with its stored figures settled",
+                           rate(events, seconds + settling), "events/s",
+                           floor_label="raw notification read", floor=floor_rate,
+                           detail=f"replay {seconds:.1f} s, then settling {settling:.1f} s")
     finally:
         app.close()
     result.add("rebuild of every read model but the ledger, one after another",

@@ -64,7 +64,7 @@ class Benchmarks(Projection):
         "indicator TEXT, service_line TEXT, period TEXT, "
         "PRIMARY KEY (indicator, service_line, period))",
     }
-    scratch = ("benchmark_dirty",)
+    scratch = ("benchmark_dirty", *FACTS.scratch)
     indexes = FACTS.indexes + (
         "CREATE INDEX IF NOT EXISTS benchmark_providers_provider ON benchmark_providers "
         "(provider, indicator)",)

@@ -38,8 +38,9 @@ class Projection:
     name: str = ""
     tables: dict[str, str] = {}
     indexes: tuple[str, ...] = ()
-    # Tables of work owed (see ``settle``): dropped and created with the others, but not
-    # part of the read model, so left out of its checksum.
+    # Tables of work owed (see ``settle``) or of lookups derived from the code, not the
+    # events: dropped and created with the others, but not part of the read model, so
+    # left out of its checksum.
     scratch: tuple[str, ...] = ()
     # How many of the runner's pages this projection applies in one transaction: more for
     # a read model whose commits cost more than holding the events does.

@@ -230,6 +230,20 @@ def creation_event(cursor, store, aggregate_id: UUID) -> LoggedEvent | None:
     return None if row is None else logged_row(row, store.mapper)
 
 
+def aggregate_events(cursor, store, aggregate_id: UUID, before: int) -> list[LoggedEvent]:
+    """An aggregate's events with versions below ``before``, in order, read from the log
+    by its own key."""
+    if store.engine == "postgres":
+        where, params = "originator_id = ?", (aggregate_id,)
+    else:  # the library stores the id as 32 hex digits
+        where, params = "originator_id IN (?, ?)", (aggregate_id.hex, str(aggregate_id))
+    rows = cursor.execute(
+        f"SELECT {store.events_position} AS position, originator_id, originator_version, "
+        f"topic, state FROM {store.events_table} WHERE {where} AND originator_version < ? "
+        "ORDER BY originator_version", (*params, before)).fetchall_raw()
+    return [logged_row(row, store.mapper) for row in rows]
+
+
 def stored_rows(cursor, store, positions) -> dict[int, dict]:
     """The stored rows (position, originator_id, originator_version, topic, state) of the
     events at ``positions``, read 500 per query from the store's events table; a position

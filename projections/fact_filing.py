@@ -4,18 +4,24 @@ A submission's first version (its ``Submitted`` event, version 1 of the aggregat
 by far the commonest event in the log. ``file_range`` files those of a range of the
 log with one ``INSERT … SELECT`` over the stored rows, with the values ``FactTables``
 would write event by event: the cell and values cut out of the stored JSON, the
-recorded time read from its head (``histories.RECORDED``), the period's first day from
-``parse_period`` of each label the range holds (passed in as a small table). Every
-other submission event (a restatement or withdrawal, and any first version whose time,
-id or period label the SQL does not read as Python would) is filed by
-``FactTables.apply``, in position order, after the SQL.
+recorded time read from its head (``histories.RECORDED``), the period's first day
+looked up in a table of every period label of a span of years as ``parse_period``
+reads them (``{prefix}_periods``, filled from ``registry.periods``). Every other
+submission event (a restatement or withdrawal, and any first version whose time, id or
+period label the SQL does not read as Python would) is filed by ``FactTables.apply``,
+in position order, after the SQL.
 """
+
+from datetime import date
+from functools import lru_cache
 
 from projections.engine import ProjectionFailed
 from projections.eventlog import logged_row, stored_rows, topic_types
 from projections.histories import RECORDED, TIMED
-from registry.periods import parse_period
+from registry.periods import parse_period, period_starting
 
+# The years whose period labels the SQL looks up; a label outside them is filed in Python.
+YEARS = range(1900, 2200)
 _COLUMNS = ("aggregate_id, version, provider, indicator, service_line, period, period_start, "
             "position, recorded_at, withdrawn, numerator, denominator, value, sd, n")
 _VALUES = ("numerator", "denominator", "value", "sd", "n")
@@ -32,14 +38,21 @@ _POSTGRES_CAST = {"numerator": "::bigint", "denominator": "::bigint", "n": "::bi
 _SQLITE_ID = ("substr(e.originator_id, 1, 8) || '-' || substr(e.originator_id, 9, 4) || '-' "
               "|| substr(e.originator_id, 13, 4) || '-' || substr(e.originator_id, 17, 4) || "
               "'-' || substr(e.originator_id, 21)")
+# The first versions ``INSERT`` reads (its time, and on SQLite its id, as written by the
+# library), and the other events ``FactTables.apply`` files.
 _READ = {"sqlite": f"e.originator_version = 1 AND {TIMED['sqlite']} AND "
                    "length(e.originator_id) = 32",
          "postgres": f"e.originator_version = 1 AND {TIMED['postgres']}"}
+_OTHER = {"sqlite": "(e.originator_version > 1 AND (e.topic GLOB '*.Restated' OR "
+                    f"e.topic GLOB '*.Withdrawn')) OR NOT ({_READ['sqlite']} OR "
+                    "e.originator_version > 1)",
+          "postgres": "(e.originator_version > 1 AND (e.topic LIKE '%.Restated' OR "
+                      f"e.topic LIKE '%.Withdrawn')) OR NOT ({_READ['postgres']} OR "
+                      "e.originator_version > 1)"}
 
 INSERT = {
-    "sqlite": f"""WITH periods (label, start) AS (VALUES {{periods}})
-INSERT INTO {{table}} ({_COLUMNS})
-SELECT f.aggregate_id, 1, f.provider, f.indicator, f.service_line, f.period, periods.start,
+    "sqlite": f"""INSERT INTO {{table}}_submissions ({_COLUMNS})
+SELECT f.aggregate_id, 1, f.provider, f.indicator, f.service_line, f.period, p.start,
        f.position, f.recorded_at, 0, {', '.join(f'f.{v}' for v in _VALUES)}
 FROM (SELECT aggregate_id, position, recorded_at, json_extract(s, '$.provider') AS provider,
              json_extract(s, '$.indicator') AS indicator,
@@ -50,10 +63,9 @@ FROM (SELECT aggregate_id, position, recorded_at, json_extract(s, '$.provider') 
                    {RECORDED['sqlite']} AS recorded_at, CAST(e.state AS TEXT) AS s
             FROM {{events}} e WHERE {_RANGE} AND {_READ['sqlite']} LIMIT -1)
       LIMIT -1) AS f
-JOIN periods ON periods.label = f.period""",
-    "postgres": f"""WITH periods (label, start) AS (VALUES {{periods}})
-INSERT INTO {{table}} ({_COLUMNS})
-SELECT f.aggregate_id, 1, f.provider, f.indicator, f.service_line, f.period, periods.start,
+JOIN {{table}}_periods p ON p.label = f.period""",
+    "postgres": f"""INSERT INTO {{table}}_submissions ({_COLUMNS})
+SELECT f.aggregate_id, 1, f.provider, f.indicator, f.service_line, f.period, p.start,
        f.position, f.recorded_at, 0, {', '.join(f'f.{v}' for v in _VALUES)}
 FROM (SELECT aggregate_id, position, recorded_at, s ->> 'provider' AS provider,
              s ->> 'indicator' AS indicator, s ->> 'service_line' AS service_line,
@@ -65,33 +77,24 @@ FROM (SELECT aggregate_id, position, recorded_at, s ->> 'provider' AS provider,
                    convert_from(e.state, 'UTF8')::jsonb AS s
             FROM {{events}} e WHERE {_RANGE} AND {_READ['postgres']} OFFSET 0) AS stored
       OFFSET 0) AS f
-JOIN periods ON periods.label = f.period""",
+JOIN {{table}}_periods p ON p.label = f.period""",
 }
-# The period labels of the first versions ``INSERT`` reads.
-LABELS = {
-    "sqlite": f"""SELECT DISTINCT json_extract(CAST(e.state AS TEXT), '$.period') AS label
-FROM {{events}} e WHERE {_RANGE} AND {_READ['sqlite']}""",
-    "postgres": f"""SELECT DISTINCT convert_from(e.state, 'UTF8')::json ->> 'period' AS label
-FROM {{events}} e WHERE {_RANGE} AND {_READ['postgres']}""",
+# One pass over a range: how many first versions ``INSERT`` reads, and the positions of
+# the events ``FactTables.apply`` files.
+SCAN = {
+    "sqlite": f"""SELECT COUNT(CASE WHEN {_READ['sqlite']} THEN 1 END) AS readable,
+       group_concat(CASE WHEN {_OTHER['sqlite']} THEN e.{{position}} END) AS others
+FROM {{events}} e WHERE {_RANGE}""",
+    "postgres": f"""SELECT COUNT(CASE WHEN {_READ['postgres']} THEN 1 END) AS readable,
+       string_agg(CASE WHEN {_OTHER['postgres']} THEN e.{{position}}::text END, ',') AS others
+FROM {{events}} e WHERE {_RANGE}""",
 }
-# The submission events of a range ``INSERT`` does not file and ``FactTables.apply``
-# does (``{unread}``: first versions whose period label is not read), in order.
-OTHERS = {
-    "sqlite": f"""SELECT e.{{position}} AS position FROM {{events}} e WHERE {_RANGE} AND (
-  (e.originator_version > 1 AND (e.topic GLOB '*.Restated' OR e.topic GLOB '*.Withdrawn'))
-  OR (e.originator_version = 1 AND NOT ({_READ['sqlite']})) {{unread}})
-ORDER BY e.{{position}}""",
-    "postgres": f"""SELECT e.{{position}} AS position FROM {{events}} e WHERE {_RANGE} AND (
-  (e.originator_version > 1 AND (e.topic LIKE '%.Restated' OR e.topic LIKE '%.Withdrawn'))
-  OR (e.originator_version = 1 AND NOT ({_READ['postgres']})) {{unread}})
-ORDER BY e.{{position}}""",
-}
-_UNREAD = {
-    "sqlite": "OR (e.originator_version = 1 AND "
-              "COALESCE(json_extract(CAST(e.state AS TEXT), '$.period'), '') IN ({0}))",
-    "postgres": "OR (e.originator_version = 1 AND "
-                "COALESCE(convert_from(e.state, 'UTF8')::json ->> 'period', '') IN ({0}))",
-}
+# The first versions ``INSERT`` read but did not file: their period label is not in the
+# table (not a period as the registry writes it, or a year outside ``YEARS``).
+UNFILED = {engine: f"""SELECT e.{{position}} AS position FROM {{events}} e
+WHERE {_RANGE} AND {_READ[engine]} AND NOT EXISTS (
+  SELECT 1 FROM {{table}}_submissions f WHERE f.position = e.{{position}})"""
+           for engine in ("sqlite", "postgres")}
 
 
 def file_range(tables, cursor, after: int, last: int, name: str) -> None:
@@ -103,54 +106,60 @@ def file_range(tables, cursor, after: int, last: int, name: str) -> None:
     store, engine = cursor.store, cursor.engine
     submissions, params = store.of_aggregates(("Submission",), "e.topic")
     fill = {"events": store.events_table, "position": store.events_position,
-            "submissions": submissions}
+            "submissions": submissions, "table": tables.p}
     range_params = (after, last, *params)
-    labels = [r["label"] for r in
-              cursor.execute(LABELS[engine].format(**fill), range_params).fetchall()]
-    starts, unread = _period_starts(labels)
-    unread_sql = _UNREAD[engine].format(", ".join("?" * len(unread))) if unread else ""
-    if engine == "postgres":  # ->> gives text, whatever the JSON held
-        unread = [str(label) for label in unread]
-    others = [int(r["position"]) for r in cursor.execute(
-        OTHERS[engine].format(**fill, unread=unread_sql),
-        (*range_params, *unread)).fetchall()]
-    if starts:
-        insert = INSERT[engine].format(**fill, table=f"{tables.p}_submissions",
-                                       periods=", ".join(["(?, ?)"] * len(starts)))
-        period_params = [value for pair in starts.items() for value in pair]
+    scanned = cursor.execute(SCAN[engine].format(**fill), range_params).fetchone()
+    others = {int(p) for p in (scanned["others"] or "").split(",") if p}
+    if scanned["readable"]:
+        ensure_periods(tables, cursor)
+        insert = INSERT[engine].format(**fill)
         cursor.execute("SAVEPOINT fact_submissions")
         try:
-            cursor.execute(insert, (*period_params, *range_params))
+            filed = cursor.execute(insert, range_params).rowcount
         except Exception:
             cursor.execute("ROLLBACK TO SAVEPOINT fact_submissions")
             cursor.execute("RELEASE SAVEPOINT fact_submissions")
-            _file_one_by_one(tables, cursor, after, last, name, insert, period_params,
-                             set(others))
+            _file_one_by_one(tables, cursor, after, last, name, insert, others)
             return
         cursor.execute("RELEASE SAVEPOINT fact_submissions")
+        if filed < int(scanned["readable"]):
+            others.update(int(r["position"]) for r in cursor.execute(
+                UNFILED[engine].format(**fill), range_params).fetchall())
     for _, row in sorted(stored_rows(cursor, store, others).items()):
         _apply(tables, cursor, logged_row(row, store.mapper), name)
 
 
-def _period_starts(labels: list) -> tuple[dict[str, str], list]:
-    """Each label's first day (as ``FactTables`` keeps it), and the labels that are not
-    periods (left to Python, which names the event they stop)."""
-    starts, unread = {}, []
-    for label in labels:
-        try:
-            period = parse_period(label)
-        except Exception:  # not a label (PeriodError), or not text
-            unread.append("" if label is None else label)
-            continue
-        if period.label != label:  # not as the registry writes it: Python decides
-            unread.append(label)
-        else:
-            starts[label] = period.start.isoformat()
-    return starts, unread
+@lru_cache(maxsize=1)
+def period_starts(years: range = YEARS) -> dict[str, str]:
+    """Every period label of ``years`` (monthly, quarterly, financial years) as the
+    registry writes it, with its first day as ``FactTables`` keeps it (shared: not to be
+    changed)."""
+    starts = {}
+    for year in years:
+        for month in range(1, 13):
+            for frequency in ("monthly", "quarterly", "annual"):
+                if (frequency == "quarterly" and month % 3 != 1) or \
+                        (frequency == "annual" and month != 4):
+                    continue
+                period = period_starting(date(year, month, 1), frequency)
+                starts[period.label] = parse_period(period.label).start.isoformat()
+    return starts
+
+
+def ensure_periods(tables, cursor) -> None:
+    """Fill the read model's table of period labels (``period_starts``), once."""
+    starts = period_starts(YEARS)
+    row = cursor.execute(f"SELECT COUNT(*) AS n FROM {tables.p}_periods").fetchone()
+    if int(row["n"]) != len(starts):
+        cursor.execute(f"DELETE FROM {tables.p}_periods")
+        cursor.executemany(f"INSERT INTO {tables.p}_periods VALUES (?, ?)",
+                           sorted(starts.items()))
 
 
 def _file_one_by_one(tables, cursor, after: int, last: int, name: str, insert: str,
-                     period_params: list, others: set[int]) -> None:
+                     others: set[int]) -> None:
+    """Each submission event of the range in order: by the SQL, or (if it is one of
+    ``others``, or the SQL did not file it) by ``FactTables.apply``."""
     store, position = cursor.store, cursor.store.events_position
     submissions, params = store.of_aggregates(("Submission",))
     events = cursor.execute(
@@ -159,18 +168,19 @@ def _file_one_by_one(tables, cursor, after: int, last: int, name: str, insert: s
         (after, last, *params)).fetchall()
     for event in events:
         at = int(event["position"])
-        if at in others:
-            _apply(tables, cursor, logged_row(stored_rows(cursor, store, [at])[at],
-                                              store.mapper), name)
-            continue
-        cursor.execute("SAVEPOINT fact_submission")
-        try:
-            cursor.execute(insert, (*period_params, at - 1, at, *params))
-        except Exception as error:
-            cursor.execute("ROLLBACK TO SAVEPOINT fact_submission")
-            aggregate, event_type = topic_types(event["topic"])
-            raise ProjectionFailed(name, at, f"{aggregate}.{event_type}", error) from error
-        cursor.execute("RELEASE SAVEPOINT fact_submission")
+        if at not in others:
+            cursor.execute("SAVEPOINT fact_submission")
+            try:
+                filed = cursor.execute(insert, (at - 1, at, *params)).rowcount
+            except Exception as error:
+                cursor.execute("ROLLBACK TO SAVEPOINT fact_submission")
+                aggregate, event_type = topic_types(event["topic"])
+                raise ProjectionFailed(name, at, f"{aggregate}.{event_type}", error) from error
+            cursor.execute("RELEASE SAVEPOINT fact_submission")
+            if filed:
+                continue
+        _apply(tables, cursor, logged_row(stored_rows(cursor, store, [at])[at],
+                                          store.mapper), name)
 
 
 def _apply(tables, cursor, logged, name: str) -> None:
@@ -180,4 +190,3 @@ def _apply(tables, cursor, logged, name: str) -> None:
         raise ProjectionFailed(name, logged.position,
                                f"{logged.aggregate_type}.{logged.event_type}",
                                error) from error
-

@@ -10,6 +10,7 @@ import json
 from functools import lru_cache
 
 from projections import fact_filing
+from projections.eventlog import aggregate_events
 from projections.timestamps import stamp
 from registry.periods import parse_period
 
@@ -21,8 +22,11 @@ LATEST = "9999-12-31T23:59:59.999999Z"
 
 
 class FactTables:
-    def __init__(self, prefix: str):
-        self.p = prefix
+    def __init__(self, prefix: str, by_cell: bool = True):
+        """``by_cell``: submission facts indexed by cell (indicator, service line,
+        period), for a read model that reads every provider's figure of a cell; they
+        are always indexed by series (provider, indicator, service line)."""
+        self.p, self.by_cell = prefix, by_cell
 
     @property
     def tables(self) -> dict[str, str]:
@@ -33,7 +37,7 @@ class FactTables:
             "indicator TEXT NOT NULL, service_line TEXT NOT NULL, period TEXT NOT NULL, "
             "period_start TEXT NOT NULL, position BIGINT NOT NULL, recorded_at TEXT NOT NULL, "
             "withdrawn INTEGER NOT NULL, numerator BIGINT, denominator BIGINT, "
-            "value TEXT, sd TEXT, n BIGINT, PRIMARY KEY (aggregate_id, version))",
+            "value TEXT, sd TEXT, n BIGINT, PRIMARY KEY (position))",
             f"{p}_organisations": f"CREATE TABLE IF NOT EXISTS {p}_organisations ("
             "code TEXT NOT NULL, aggregate_id TEXT NOT NULL, position BIGINT NOT NULL, "
             "recorded_at TEXT NOT NULL, name TEXT, kind TEXT, region TEXT, "
@@ -42,6 +46,9 @@ class FactTables:
             "code TEXT NOT NULL, aggregate_id TEXT NOT NULL, position BIGINT NOT NULL, "
             "recorded_at TEXT NOT NULL, definition TEXT NOT NULL, "
             "PRIMARY KEY (code, position))",
+            # Period labels and their first days, for filing by SQL (``fact_filing``).
+            f"{p}_periods": f"CREATE TABLE IF NOT EXISTS {p}_periods ("
+            "label TEXT PRIMARY KEY, start TEXT NOT NULL)",
             f"{p}_lineage": f"CREATE TABLE IF NOT EXISTS {p}_lineage ("
             "predecessor TEXT NOT NULL, successor TEXT NOT NULL, effective TEXT NOT NULL, "
             "position BIGINT NOT NULL, recorded_at TEXT NOT NULL, "
@@ -50,24 +57,35 @@ class FactTables:
 
     @property
     def indexes(self) -> tuple[str, ...]:
+        return self.deferred + self._kept
+
+    @property
+    def _kept(self) -> tuple[str, ...]:
         p = self.p
-        return (f"CREATE INDEX IF NOT EXISTS {p}_submissions_cell ON {p}_submissions "
-                "(indicator, service_line, period, provider)",
-                f"CREATE INDEX IF NOT EXISTS {p}_submissions_series ON {p}_submissions "
-                "(provider, indicator, service_line)",
-                f"CREATE INDEX IF NOT EXISTS {p}_submissions_position ON {p}_submissions "
-                "(position)",
-                f"CREATE INDEX IF NOT EXISTS {p}_organisations_id ON {p}_organisations "
+        return (f"CREATE INDEX IF NOT EXISTS {p}_organisations_id ON {p}_organisations "
                 "(aggregate_id, position)",
                 f"CREATE INDEX IF NOT EXISTS {p}_indicators_id ON {p}_indicators "
                 "(aggregate_id, position)")
 
     @property
+    def scratch(self) -> tuple[str, ...]:
+        """Tables of these that are not facts (see ``Projection.scratch``)."""
+        return (f"{self.p}_periods",)
+
+    @property
     def deferred(self) -> tuple[str, ...]:
-        """The indexes a rebuild creates after the facts are filed: the pages look facts
-        up by their key and position only (and by provider or indicator when an
-        organisation or indicator changes, which is rare)."""
-        return self.indexes[:2]
+        """The indexes a rebuild creates after the facts are filed (one sort each,
+        instead of an entry placed per fact at a point of the index unrelated to the
+        log's order): the pages look submission facts up by position only, and by
+        provider or indicator when an organisation or indicator changes, which is rare.
+        A submission's earlier versions are read from the log (``_latest_submission``)."""
+        p = self.p
+        cell = (f"CREATE INDEX IF NOT EXISTS {p}_submissions_cell ON {p}_submissions "
+                "(indicator, service_line, period, provider)",) if self.by_cell else ()
+        return (f"CREATE UNIQUE INDEX IF NOT EXISTS {p}_submissions_version ON "
+                f"{p}_submissions (aggregate_id, version)", *cell,
+                f"CREATE INDEX IF NOT EXISTS {p}_submissions_series ON {p}_submissions "
+                "(provider, indicator, service_line)")
 
     def keys(self, cursor, columns: tuple[str, ...], column: str, codes) -> set[tuple]:
         """Distinct values of ``columns`` among submissions whose ``column`` is one of
@@ -161,17 +179,24 @@ class FactTables:
         return self._submission_version(cursor, logged, row, page)
 
     def _latest_submission(self, cursor, logged, page=None) -> dict:
-        """The highest version recorded so far: stored, or buffered in this page."""
-        key = logged.key
-        row = cursor.execute(
-            f"SELECT version, provider, indicator, service_line, period, withdrawn, "
-            f"numerator, denominator, value, sd, n FROM {self.p}_submissions WHERE "
-            "aggregate_id = ? ORDER BY version DESC LIMIT 1", (key,)).fetchone()
-        buffered = page.latest.get(key) if page is not None else None
-        if buffered is not None and (row is None or buffered[0] > row["version"]):
-            return dict(buffered[1])
-        if row is not None:
-            del row["version"]
+        """The submission as its earlier versions left it, folded from its events read
+        from the log by the log's own key (not from the facts: a rebuild creates their
+        index by aggregate last)."""
+        row = None
+        for event in aggregate_events(cursor, cursor.store, logged.aggregate_id,
+                                      logged.version):
+            if event.event_type == "Submitted":
+                d = event.plain
+                row = {"provider": d["provider"], "indicator": d["indicator"],
+                       "service_line": d["service_line"], "period": d["period"],
+                       "withdrawn": 0, **{k: d["values"].get(k) for k in _VALUES}}
+            elif row is not None and event.event_type == "Restated":
+                row.update({k: event.plain["values"].get(k) for k in _VALUES})
+            elif row is not None and event.event_type == "Withdrawn":
+                row["withdrawn"] = 1
+        if row is None:
+            raise LookupError(f"submission {logged.aggregate_id} has no first version in "
+                              "the log")
         return row
 
     def _submission_version(self, cursor, logged, row: dict, page=None) -> dict:
@@ -180,7 +205,7 @@ class FactTables:
                   row["service_line"], row["period"], start, logged.position,
                   logged.recorded_stamp, row["withdrawn"], row["numerator"],
                   row["denominator"], as_text(row["value"]), as_text(row["sd"]), row["n"])
-        if page is None or not page.buffer(cursor, values, row):
+        if page is None or not page.buffer(cursor, values):
             cursor.execute(f"INSERT INTO {self.p}_submissions VALUES "
                            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
         return {"cell": (row["indicator"], row["service_line"], row["period"]),
@@ -263,37 +288,32 @@ class FactTables:
 
 class FactPage:
     """A page's submission versions, written together (``write``). ``read_ahead`` learns
-    which versions of the page's aggregates are stored already, so that a version
-    recorded twice (a row inserted behind the registry's back) is still refused by the
-    table's key at its own event, as a one-row INSERT refuses it."""
+    which of the page's positions are filed already, so that an event filed twice (a row
+    inserted behind the registry's back) is still refused by the table's key at its own
+    event, as a one-row INSERT refuses it."""
 
     def __init__(self, tables: FactTables):
         self.tables = tables
         self.rows: list[tuple] = []
-        # aggregate id -> (its highest buffered version, that version's row)
-        self.latest: dict[str, tuple[int, dict]] = {}
-        self.keys: set[tuple[str, int]] = set()  # (aggregate id, version) stored or buffered
+        self.positions: set[int] = set()  # filed or buffered
 
     def read_ahead(self, cursor, events) -> None:
-        ids = list(dict.fromkeys(e.key for e in events if e.aggregate_type == "Submission"))
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
+        positions = [e.position for e in events if e.aggregate_type == "Submission"]
+        for start in range(0, len(positions), 500):
+            chunk = positions[start:start + 500]
             rows = cursor.execute(
-                f"SELECT aggregate_id, version FROM {self.tables.p}_submissions WHERE "
-                f"aggregate_id IN ({', '.join('?' * len(chunk))})", chunk).fetchall()
-            self.keys.update((r["aggregate_id"], int(r["version"])) for r in rows)
+                f"SELECT position FROM {self.tables.p}_submissions WHERE "
+                f"position IN ({', '.join('?' * len(chunk))})", chunk).fetchall()
+            self.positions.update(int(r["position"]) for r in rows)
 
-    def buffer(self, cursor, values: tuple, row: dict) -> bool:
-        """Keep the version for ``write``; False (write it now) if its key is taken."""
-        key = (values[0], values[1])
-        if key in self.keys:
+    def buffer(self, cursor, values: tuple) -> bool:
+        """Keep the version for ``write``; False (write it now) if its position is taken."""
+        position = values[7]
+        if position in self.positions:
             self.write(cursor)
             return False
-        self.keys.add(key)
+        self.positions.add(position)
         self.rows.append(values)
-        latest = self.latest.get(key[0])
-        if latest is None or key[1] > latest[0]:
-            self.latest[key[0]] = (key[1], row)  # not changed after: readers copy it
         return True
 
     def write(self, cursor) -> None:

@@ -20,7 +20,8 @@ from projections.store import placeholders
 from projections.timestamps import stamp
 from registry.periods import parse_period
 
-FACTS = FactTables("spcf")
+# A chart reads one series (and its predecessors'): no index by cell.
+FACTS = FactTables("spcf", by_cell=False)
 SETTLE = 500  # charts recomputed per transaction when a catch-up settles
 SERIES = ("provider", "indicator", "service_line")
 CHART_COLUMNS = ("provider", "indicator", "service_line", "points", "mean", "lpl", "upl",
@@ -49,7 +50,7 @@ class SpcCharts(Projection):
         "spc_dirty": "CREATE TABLE IF NOT EXISTS spc_dirty (provider TEXT, indicator TEXT, "
         "service_line TEXT, PRIMARY KEY (provider, indicator, service_line))",
     }
-    scratch = ("spc_dirty",)
+    scratch = ("spc_dirty", *FACTS.scratch)
     indexes = FACTS.indexes
 
     # Submission events are filed by set-based SQL, as benchmarks file them.

@@ -44,11 +44,18 @@ def catch_up(obj, name):
 
 @projections_group.command()
 @click.argument("name", required=False)
+@click.option("--leave-figures-owed", is_flag=True,
+              help="Replay only: the stored figures of benchmarks and SPC charts are left "
+                   "owed (queries compute them from the facts meanwhile) for the next "
+                   "catch-up, such as the scheduler's projection_catch_up job.")
 @click.pass_obj
 @handle_errors
-def rebuild(obj, name):
-    """Drop the read model(s) and replay the whole event log into them."""
-    for projection, count in _run(obj.app.read_side.rebuild, name).items():
+def rebuild(obj, name, leave_figures_owed):
+    """Drop the read model(s) and replay the whole event log into them, then settle
+    the figures the replay left owed (benchmarks, SPC charts)."""
+    def rebuild(name, progress):
+        return obj.app.read_side.rebuild(name, progress, settle=not leave_figures_owed)
+    for projection, count in _run(rebuild, name).items():
         click.echo(f"{projection}: rebuilt from {count} events")
 
 

@@ -12,7 +12,9 @@ from projections.benchmarks import Benchmarks, benchmark
 from projections.catalogue import provider_position
 from projections.engine import ProjectionFailed
 from projections.eventlog import read_events
-from projections.fact_filing import _period_starts
+from projections import fact_filing
+from projections.fact_filing import period_starts
+from registry.periods import parse_period
 from projections.spc_charts import SpcCharts, spc_chart
 from registry.imports import import_csv
 from tests.builders import ADMIN, provider_of, seed, wic
@@ -109,8 +111,32 @@ def test_a_submission_recorded_on_the_second_is_filed_with_its_stamp(app, name, 
     assert stamps[0] == "2026-01-02T03:04:05.000000Z" and stamps[1] > stamps[0]
 
 
+@pytest.mark.parametrize("set_based", [True, False])
+@pytest.mark.parametrize("page", [1, 1000])
+def test_restatements_and_withdrawals_are_filed_from_the_versions_before_them(app, page,
+                                                                             set_based):
+    _busy(app)
+    runner = app.read_side
+    runner.page = page
+    runner.projections["benchmarks"].set_based = set_based
+    runner.rebuild("benchmarks")
+    rows = runner.store.query(
+        "SELECT provider, indicator, period, version, numerator, value, sd, n, withdrawn "
+        "FROM bench_submissions WHERE (provider = 'RY6' AND period IN ('2018-12', '2018/19')) "
+        "OR (provider = 'RYX' AND period = '2018-11') ORDER BY provider, indicator, version")
+    assert [tuple(r.values()) for r in rows] == [
+        ("RY6", "WAITD", "2018/19", 1, None, "12.50", "3.1", 40, 0),
+        ("RY6", "WAITD", "2018/19", 2, None, "11.0", "3.0", 41, 0),
+        ("RY6", "WIC4H", "2018-12", 1, 90, None, None, None, 0),
+        ("RY6", "WIC4H", "2018-12", 2, 50, None, None, None, 0),
+        ("RYX", "WIC4H", "2018-11", 1, 90, None, None, None, 0),
+        ("RYX", "WIC4H", "2018-11", 2, 90, None, None, None, 1)]
+
+
+@pytest.mark.parametrize("set_based", [True, False])
 @pytest.mark.parametrize("name", ["benchmarks", "spc"])
-def test_a_submission_filed_twice_stops_the_read_model_at_that_event(app, name):
+def test_a_submission_filed_twice_stops_the_read_model_at_that_event(app, name, set_based):
+    app.read_side.projections[name].set_based = set_based
     seed(app)
     app.submit(wic(provider="RYX"), provider_of("RYX"))
     app.submit(wic(), provider_of("RY6"))
@@ -126,12 +152,28 @@ def test_a_submission_filed_twice_stops_the_read_model_at_that_event(app, name):
     assert runner.position(name) == submission.position - 1
 
 
-def test_period_labels_the_sql_files_and_those_it_leaves_to_python():
-    starts, unread = _period_starts(["2018-12", "2018-Q3", "2018/19", " 2018-12", "2018-13",
-                                     "1899-01", None, 201812])
-    assert starts == {"2018-12": "2018-12-01", "2018-Q3": "2018-07-01",
-                      "2018/19": "2018-04-01"}
-    assert unread == [" 2018-12", "2018-13", "1899-01", "", 201812]
+def test_the_period_table_holds_every_label_of_its_years_as_parse_period_reads_them():
+    starts = period_starts(range(2018, 2020))
+    assert len(starts) == 2 * (12 + 4 + 1)
+    assert starts["2018-12"] == "2018-12-01" and starts["2019-Q3"] == "2019-07-01"
+    assert starts["2018/19"] == "2018-04-01" and "2019/20" in starts
+    assert all(parse_period(label).start.isoformat() == start and
+               parse_period(label).label == label for label, start in starts.items())
+
+
+@pytest.mark.parametrize("name", ["benchmarks", "spc"])
+def test_first_versions_of_periods_the_table_lacks_are_filed_in_python(app, name,
+                                                                       monkeypatch):
+    _busy(app)
+    runner = app.read_side
+    runner.rebuild(name, settle=False)
+    everything = _facts(runner.store, name)
+    monkeypatch.setattr(fact_filing, "YEARS", range(2019, 2020))  # no 2018 labels
+    runner.rebuild(name, settle=False)
+    assert _facts(runner.store, name) == everything
+    prefix = KINDS[name][0]
+    assert runner.store.query(f"SELECT MIN(label) AS first FROM {prefix}_periods"
+                              )[0]["first"] == "2019-01"
 
 
 def test_a_benchmark_owed_its_figures_is_computed_from_the_facts_as_settling_gives_it(app):
