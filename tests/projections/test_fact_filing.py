@@ -8,15 +8,15 @@ from datetime import datetime, timezone
 import eventsourcing.domain
 import pytest
 
+from projections import fact_filing
 from projections.benchmarks import Benchmarks, benchmark
 from projections.catalogue import provider_position
 from projections.engine import ProjectionFailed
 from projections.eventlog import read_events
-from projections import fact_filing
 from projections.fact_filing import period_starts
-from registry.periods import parse_period
 from projections.spc_charts import SpcCharts, spc_chart
 from registry.imports import import_csv
+from registry.periods import parse_period
 from tests.builders import ADMIN, provider_of, seed, wic
 from tests.projections.counting import has_index
 
