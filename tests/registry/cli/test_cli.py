@@ -169,3 +169,19 @@ def test_projection_commands_report_status_and_equal_checksums_after_rebuild(run
     assert "rebuilt from" in run("projections", "rebuild").stdout
     assert run("projections", "checksum").stdout == before
     assert run("projections", "rebuild", "nonsense").exit_code == 2
+
+
+def test_a_rebuild_may_leave_figures_owed_for_the_next_catch_up(run, seeded, tmp_path):
+    path = tmp_path / "subs.csv"
+    path.write_bytes(submissions_csv(12))
+    assert run("import", "submissions", path).exit_code == 0
+    assert run("projections", "catch-up").exit_code == 0  # not inline on PostgreSQL
+    before = run("projections", "checksum", "benchmarks").stdout
+    shown = run("benchmark", "--indicator", "WIC4H", "--period", "2012-06", "--json").stdout
+    assert "rebuilt from" in run("projections", "rebuild", "benchmarks",
+                                 "--leave-figures-owed").stdout
+    assert run("projections", "checksum", "benchmarks").stdout != before  # none stored yet
+    assert "0 events applied" in run("projections", "catch-up", "benchmarks").stdout
+    assert run("projections", "checksum", "benchmarks").stdout == before  # settled
+    assert run("benchmark", "--indicator", "WIC4H", "--period", "2012-06",
+               "--json").stdout == shown
