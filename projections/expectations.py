@@ -174,9 +174,6 @@ def first_periods(cursor) -> dict[str, date]:
 def submitted_cells(cursor, since: date) -> set[tuple[str, str, str, str]]:
     """(provider, indicator, service line, period) of every submission not withdrawn, for
     periods starting on or after ``since`` (from the benchmarks' facts)."""
-    rows = cursor.execute(
-        f"SELECT s.provider, s.indicator, s.service_line, s.period FROM {SUBMISSIONS} s "
-        f"WHERE s.period_start >= ? AND s.withdrawn = 0 AND s.version = (SELECT MAX(v.version) "
-        f"FROM {SUBMISSIONS} v WHERE v.aggregate_id = s.aggregate_id)",
-        (since.isoformat(),)).fetchall()
+    rows = cursor.execute(FACTS.newest(f"{SUBMISSIONS} s", "s.period_start >= ?"),
+                          (since.isoformat(),)).fetchall()
     return {(r["provider"], r["indicator"], r["service_line"], r["period"]) for r in rows}

@@ -19,6 +19,9 @@ _ORG_FIELDS = ("name", "kind", "region")
 _INDICATOR_FIELDS = ("name", "measure", "unit", "multiplier", "polarity", "frequency",
                      "target", "service_lines", "domain", "subdomain")
 LATEST = "9999-12-31T23:59:59.999999Z"
+SUBMISSION_COLUMNS = ("aggregate_id", "version", "provider", "indicator", "service_line",
+                      "period", "period_start", "position", "recorded_at", "withdrawn",
+                      "numerator", "denominator", "value", "sd", "n")
 
 
 class FactTables:
@@ -78,14 +81,14 @@ class FactTables:
         instead of an entry placed per fact at a point of the index unrelated to the
         log's order): the pages look submission facts up by position only, and by
         provider or indicator when an organisation or indicator changes, which is rare.
-        A submission's earlier versions are read from the log (``_latest_submission``)."""
+        A submission's earlier versions are read from the log (``_latest_submission``);
+        queries find its newest version among its cell's rows (``newest``), so the facts
+        need no index by submission."""
         p = self.p
         cell = (f"CREATE INDEX IF NOT EXISTS {p}_submissions_cell ON {p}_submissions "
                 "(indicator, service_line, period, provider)",) if self.by_cell else ()
-        return (f"CREATE UNIQUE INDEX IF NOT EXISTS {p}_submissions_version ON "
-                f"{p}_submissions (aggregate_id, version)", *cell,
-                f"CREATE INDEX IF NOT EXISTS {p}_submissions_series ON {p}_submissions "
-                "(provider, indicator, service_line)")
+        return (*cell, f"CREATE INDEX IF NOT EXISTS {p}_submissions_series ON "
+                f"{p}_submissions (provider, indicator, service_line)")
 
     def keys(self, cursor, columns: tuple[str, ...], column: str, codes) -> set[tuple]:
         """Distinct values of ``columns`` among submissions whose ``column`` is one of
@@ -104,10 +107,17 @@ class FactTables:
         """The latest version of each submission matching ``where``, as known at ``known_at``;
         withdrawn submissions are left out."""
         return cursor.execute(
-            f"SELECT s.* FROM {self.p}_submissions s WHERE {where} AND s.recorded_at <= ? AND "
-            f"s.version = (SELECT MAX(v.version) FROM {self.p}_submissions v WHERE "
-            "v.aggregate_id = s.aggregate_id AND v.recorded_at <= ?) AND s.withdrawn = 0 "
-            "ORDER BY s.provider", (*params, known_at, known_at)).fetchall()
+            f"{self.newest(f'{self.p}_submissions s', f'{where} AND s.recorded_at <= ?')} "
+            "ORDER BY provider", (*params, known_at)).fetchall()
+
+    def newest(self, source: str, where: str) -> str:
+        """A SELECT of the facts' columns of the newest version of each submission among
+        the rows of ``source`` (the facts as ``s``, maybe joined) matching ``where``, not
+        withdrawn. Every version of a submission has its cell, so a condition on the
+        cell selects all of them or none."""
+        return (f"SELECT {', '.join(SUBMISSION_COLUMNS)} FROM (SELECT s.*, ROW_NUMBER() OVER "
+                "(PARTITION BY s.aggregate_id ORDER BY s.version DESC) AS newest "
+                f"FROM {source} WHERE {where}) AS versions WHERE newest = 1 AND withdrawn = 0")
 
     def definition_at(self, cursor, code: str, known_at: str) -> dict | None:
         row = cursor.execute(f"SELECT definition FROM {self.p}_indicators WHERE code = ? AND "

@@ -146,12 +146,11 @@ def compute_charts(cursor, keys: list[tuple], last: tuple):
     reads them."""
     lineage = FACTS.lineage_at(cursor, LATEST)
     facts: dict[tuple, list[dict]] = {}
-    for fact in cursor.execute(
-            f"SELECT s.* FROM spc_dirty d CROSS JOIN {FACTS.p}_submissions s "
-            "WHERE s.provider = d.provider AND s.indicator = d.indicator AND "
+    for fact in cursor.execute(FACTS.newest(
+            f"spc_dirty d CROSS JOIN {FACTS.p}_submissions s",
+            "s.provider = d.provider AND s.indicator = d.indicator AND "
             "s.service_line = d.service_line AND (d.provider, d.indicator, d.service_line) "
-            "<= (?, ?, ?) AND s.withdrawn = 0 AND s.version = (SELECT MAX(v.version) FROM "
-            f"{FACTS.p}_submissions v WHERE v.aggregate_id = s.aggregate_id)", last).fetchall():
+            "<= (?, ?, ?)"), last).fetchall():
         facts.setdefault((fact["provider"], fact["indicator"], fact["service_line"]),
                          []).append(fact)
     definitions: dict[str, dict | None] = {}
