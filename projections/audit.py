@@ -65,17 +65,13 @@ class Audit(Projection):
     # Submission events, nearly all of the log, are filed by set-based SQL over the stored
     # rows (``file_range``), with the values ``apply`` would give them; off
     # (``set_based = False``), every event goes through ``apply``: the tests compare them.
-    set_based = True
+    set_based_aggregates = ("Submission",)
     # Each transaction rewrites the index leaves its rows land on, spread over seven
     # indexes: five pages at once write each leaf once instead of up to five times.
     pages_of = 5
     # Its pages look nothing up in its own tables (a cell comes from the log), so a
     # rebuild creates the seven indexes once the rows are in.
     defer_indexes = True
-
-    @property
-    def bulk_aggregates(self) -> tuple[str, ...]:
-        return ("Submission",) if self.set_based else ()
 
     def start_page(self, cursor) -> None:
         self.subjects = Subjects("audit_subjects")

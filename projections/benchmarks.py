@@ -72,16 +72,12 @@ class Benchmarks(Projection):
     # Submission events, nearly all of the log, are filed by set-based SQL over the stored
     # rows (``FactTables.file_range``), which the runner then neither reads nor decodes;
     # off, every event goes through ``apply`` (the tests compare the two).
-    set_based = True
+    set_based_aggregates = ("Submission",)
 
     # Five pages (10,000 positions) per transaction, as for histories: fewer, longer
     # statements and commits for the facts filed by SQL.
     pages_of = 5
     defer_indexes = True
-
-    @property
-    def bulk_aggregates(self) -> tuple[str, ...]:
-        return ("Submission",) if self.set_based else ()
 
     def deferred_indexes(self) -> tuple[str, ...]:
         return FACTS.deferred + self.indexes[-1:]

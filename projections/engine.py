@@ -47,12 +47,20 @@ class Projection:
     pages_of: int = 1
     # Aggregates whose events this read model files by set-based SQL over the stored rows
     # (``file_range``): the runner does not read or decode them, and ``apply`` never
-    # sees them.
-    bulk_aggregates: tuple[str, ...] = ()
+    # sees them. With ``set_based`` off, every event goes through ``apply`` instead (the
+    # tests compare the two).
+    set_based_aggregates: tuple[str, ...] = ()
+    set_based: bool = True
     # Whether a rebuild fills the tables first and creates ``indexes`` after (one sort
     # each instead of an index entry placed per row): for a read model whose own pages
     # never look anything up by those indexes.
     defer_indexes: bool = False
+
+    @property
+    def bulk_aggregates(self) -> tuple[str, ...]:
+        """The aggregates whose events are left to ``file_range`` (none when
+        ``set_based`` is off)."""
+        return self.set_based_aggregates if self.set_based else ()
 
     def start_page(self, cursor) -> None:
         """Called before a page of events; projections reset per-page state here."""

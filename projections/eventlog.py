@@ -217,12 +217,18 @@ def logged_row(row, mapper) -> LoggedEvent:
                        notification=notification, mapper=mapper)
 
 
+def _of_aggregate(store, aggregate_id: UUID) -> tuple[str, tuple]:
+    """A condition on the events table selecting one aggregate's events by the log's own
+    key, and its parameters."""
+    if store.engine == "postgres":
+        return "originator_id = ?", (aggregate_id,)
+    # the library stores the id as 32 hex digits
+    return "originator_id IN (?, ?)", (aggregate_id.hex, str(aggregate_id))
+
+
 def creation_event(cursor, store, aggregate_id: UUID) -> LoggedEvent | None:
     """The first event (version 1) of an aggregate, read from the log by its own key."""
-    if store.engine == "postgres":
-        where, params = "originator_id = ?", (aggregate_id,)
-    else:  # the library stores the id as 32 hex digits
-        where, params = "originator_id IN (?, ?)", (aggregate_id.hex, str(aggregate_id))
+    where, params = _of_aggregate(store, aggregate_id)
     row = cursor.execute(
         f"SELECT {store.events_position} AS position, originator_id, originator_version, "
         f"topic, state FROM {store.events_table} WHERE {where} AND originator_version = 1",
@@ -233,15 +239,23 @@ def creation_event(cursor, store, aggregate_id: UUID) -> LoggedEvent | None:
 def aggregate_events(cursor, store, aggregate_id: UUID, before: int) -> list[LoggedEvent]:
     """An aggregate's events with versions below ``before``, in order, read from the log
     by its own key."""
-    if store.engine == "postgres":
-        where, params = "originator_id = ?", (aggregate_id,)
-    else:  # the library stores the id as 32 hex digits
-        where, params = "originator_id IN (?, ?)", (aggregate_id.hex, str(aggregate_id))
+    where, params = _of_aggregate(store, aggregate_id)
     rows = cursor.execute(
         f"SELECT {store.events_position} AS position, originator_id, originator_version, "
         f"topic, state FROM {store.events_table} WHERE {where} AND originator_version < ? "
         "ORDER BY originator_version", (*params, before)).fetchall_raw()
     return [logged_row(row, store.mapper) for row in rows]
+
+
+def range_topics(cursor, store, names, after: int, last: int) -> list[dict]:
+    """The position and topic of each event of the aggregates ``names`` after position
+    ``after`` up to ``last``, in order."""
+    position = store.events_position
+    condition, params = store.of_aggregates(names)
+    return cursor.execute(
+        f"SELECT {position} AS position, topic FROM {store.events_table} WHERE "
+        f"{position} > ? AND {position} <= ? AND ({condition}) ORDER BY {position}",
+        (after, last, *params)).fetchall()
 
 
 def stored_rows(cursor, store, positions) -> dict[int, dict]:

@@ -16,7 +16,7 @@ from datetime import date
 from functools import lru_cache
 
 from projections.engine import ProjectionFailed
-from projections.eventlog import logged_row, stored_rows, topic_types
+from projections.eventlog import logged_row, range_topics, stored_rows, topic_types
 from projections.histories import RECORDED, TIMED
 from registry.periods import parse_period, period_starting
 
@@ -160,13 +160,9 @@ def _file_one_by_one(tables, cursor, after: int, last: int, name: str, insert: s
                      others: set[int]) -> None:
     """Each submission event of the range in order: by the SQL, or (if it is one of
     ``others``, or the SQL did not file it) by ``FactTables.apply``."""
-    store, position = cursor.store, cursor.store.events_position
-    submissions, params = store.of_aggregates(("Submission",))
-    events = cursor.execute(
-        f"SELECT {position} AS position, topic FROM {store.events_table} WHERE "
-        f"{position} > ? AND {position} <= ? AND ({submissions}) ORDER BY {position}",
-        (after, last, *params)).fetchall()
-    for event in events:
+    store = cursor.store
+    params = store.of_aggregates(("Submission",))[1]
+    for event in range_topics(cursor, store, ("Submission",), after, last):
         at = int(event["position"])
         if at not in others:
             cursor.execute("SAVEPOINT fact_submission")

@@ -179,16 +179,16 @@ class FactTables:
         return self._submission_version(cursor, logged, row, page)
 
     def _Submission_Restated(self, cursor, logged, page=None):
-        row = self._latest_submission(cursor, logged, page)
+        row = self._latest_submission(cursor, logged)
         row.update({k: logged.plain["values"].get(k) for k in _VALUES})
         return self._submission_version(cursor, logged, row, page)
 
     def _Submission_Withdrawn(self, cursor, logged, page=None):
-        row = self._latest_submission(cursor, logged, page)
+        row = self._latest_submission(cursor, logged)
         row["withdrawn"] = 1
         return self._submission_version(cursor, logged, row, page)
 
-    def _latest_submission(self, cursor, logged, page=None) -> dict:
+    def _latest_submission(self, cursor, logged) -> dict:
         """The submission as its earlier versions left it, folded from its events read
         from the log by the log's own key (not from the facts: a rebuild creates their
         index by aggregate last)."""

@@ -14,7 +14,7 @@ from datetime import datetime
 import orjson
 
 from projections.engine import Projection, ProjectionFailed
-from projections.eventlog import logged_row, records_at, stored_rows, topic_types
+from projections.eventlog import logged_row, range_topics, records_at, stored_rows, topic_types
 from projections.timestamps import stamp
 
 log = logging.getLogger("registry.projections")
@@ -42,14 +42,10 @@ class Histories(Projection):
     # inside the database, which the runner then neither reads nor decodes. Every other
     # event goes through ``apply``. Off (``set_based = False``), every event is filed one
     # by one, in Python: the tests compare the two.
-    set_based = True
+    set_based_aggregates = ("Submission",)
     # Each page rewrites the index leaf of every organisation it files under (hundreds):
     # five pages at once write each of those leaves once instead of five times.
     pages_of = 5
-
-    @property
-    def bulk_aggregates(self) -> tuple[str, ...]:
-        return ("Submission",) if self.set_based else ()
 
     def start_page(self, cursor) -> None:
         self.subjects = Subjects("history_subjects")
@@ -109,13 +105,7 @@ class Histories(Projection):
 
     def _file_one_by_one(self, cursor, statement: str, params: list, after: int,
                          last: int) -> None:
-        store, position = cursor.store, cursor.store.events_position
-        submissions = store.of_aggregates(self.bulk_aggregates)[0]
-        events = cursor.execute(
-            f"SELECT {position} AS position, topic FROM {store.events_table} WHERE "
-            f"{position} > ? AND {position} <= ? AND ({submissions}) ORDER BY {position}",
-            (after, last, *params)).fetchall()
-        for event in events:
+        for event in range_topics(cursor, cursor.store, self.bulk_aggregates, after, last):
             at = int(event["position"])
             try:
                 cursor.execute(statement, (at - 1, at, *params))

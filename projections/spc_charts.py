@@ -54,16 +54,12 @@ class SpcCharts(Projection):
     indexes = FACTS.indexes
 
     # Submission events are filed by set-based SQL, as benchmarks file them.
-    set_based = True
+    set_based_aggregates = ("Submission",)
 
     # Five pages (10,000 positions) per transaction, as for histories: fewer, longer
     # statements and commits for the facts filed by SQL.
     pages_of = 5
     defer_indexes = True
-
-    @property
-    def bulk_aggregates(self) -> tuple[str, ...]:
-        return ("Submission",) if self.set_based else ()
 
     def deferred_indexes(self) -> tuple[str, ...]:
         return FACTS.deferred

@@ -30,7 +30,7 @@ class BulkCounting(Counting):
 
     name = "bulk_counting"
     tables = {"counted": Counting.tables["counted"]}
-    bulk_aggregates = ("Organisation",)
+    set_based_aggregates = ("Organisation",)
 
     def apply(self, cursor, logged) -> None:
         if logged.aggregate_type in self.bulk_aggregates:
