@@ -3,7 +3,7 @@
 failure must name its event, and a benchmark asked for before the figures are settled
 must be the one given after."""
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import eventsourcing.domain
 import pytest
@@ -17,6 +17,7 @@ from projections.fact_filing import period_starts
 from projections.spc_charts import SpcCharts, spc_chart
 from registry.imports import import_csv
 from registry.periods import parse_period
+from registry.submission import Submission
 from tests.builders import ADMIN, provider_of, seed, wic
 from tests.projections.counting import has_index
 
@@ -150,6 +151,62 @@ def test_a_submission_filed_twice_stops_the_read_model_at_that_event(app, name, 
                                                r"\(Submission.Submitted\)"):
         runner.catch_up(name)
     assert runner.position(name) == submission.position - 1
+
+
+def _filed_in_python(monkeypatch) -> list[int]:
+    """The positions ``fact_filing`` leaves to ``FactTables.apply``, as it files them."""
+    positions, apply = [], fact_filing._apply
+
+    def recording(tables, cursor, logged, name):
+        positions.append(logged.position)
+        return apply(tables, cursor, logged, name)
+    monkeypatch.setattr(fact_filing, "_apply", recording)
+    return positions
+
+
+@pytest.mark.parametrize("name", ["benchmarks", "spc"])
+def test_every_first_version_as_the_registry_writes_it_is_filed_by_sql(app, name,
+                                                                       monkeypatch):
+    _busy(app)
+    in_python = _filed_in_python(monkeypatch)
+    app.read_side.rebuild(name, settle=False)
+    later = [e.position for e in read_events(app) if e.aggregate_type == "Submission"
+             and e.event_type in ("Restated", "Withdrawn")]
+    assert sorted(in_python) == later
+
+
+def _odd_submissions(app) -> list[int]:
+    """First versions of unusual forms: a note with quotes, a backslash and keys in it; a
+    non-ASCII note; a long decimal; a value stored as a JSON number, not the library's
+    decimal marker (written behind the commands' back). Their positions."""
+    seed(app)
+    app.submit(wic(note='said "provider":"RYX", "n":5 \\ then'), provider_of("RY6"))
+    app.submit(wic(period="2018-11", note="Ça va: ok"), provider_of("RY6"))
+    app.submit(_mean("RY2", "1." + "3" * 60, "2.0", 25), provider_of("RY2"))
+    stored = Submission(provider="RYX", indicator="WAITD", service_line="community_therapies",
+                        period="2018/19", measure="mean",
+                        values={"value": 12.5, "sd": 3, "n": 40}, note=None,
+                        received_on=date(2019, 5, 1),
+                        provenance=provider_of("RYX").as_dict())
+    app.save(stored)
+    return [e.position for e in read_events(app) if e.aggregate_type == "Submission"]
+
+
+@pytest.mark.parametrize("name", ["benchmarks", "spc"])
+def test_first_versions_of_unusual_forms_are_filed_by_sql_as_the_decoder_reads_them(
+        app, name, monkeypatch):
+    positions = _odd_submissions(app)
+    runner = app.read_side
+    runner.projections[name].set_based = False
+    runner.rebuild(name, settle=False)
+    by_decoder = _facts(runner.store, name)
+    runner.projections[name].set_based = True
+    in_python = _filed_in_python(monkeypatch)
+    runner.rebuild(name, settle=False)
+    assert _facts(runner.store, name) == by_decoder
+    values = {r[12] for r in by_decoder["submissions"]}
+    assert {"1." + "3" * 60, "12.5"} <= values
+    assert len(positions) == 4 and in_python == []
 
 
 def test_the_period_table_holds_every_label_of_its_years_as_parse_period_reads_them():
