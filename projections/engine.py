@@ -95,6 +95,11 @@ class Projection:
         """
         return False
 
+    def start_rebuild(self, cursor) -> None:
+        """Called when a rebuild has made the tables anew, in the same transaction: a read
+        model whose settling will owe everything may record that once here instead of
+        marking what each page touches."""
+
     def deferred_indexes(self) -> tuple[str, ...]:
         """The indexes a rebuild creates once the tables are filled (``defer_indexes``):
         all of them by default; a read model may keep those its own pages use."""
@@ -305,6 +310,7 @@ class Runner:
             with self.store.creating() as cursor:
                 projection.drop(cursor)
                 projection.create(cursor, indexes=False)
+                projection.start_rebuild(cursor)
                 cursor.execute("UPDATE projection_positions SET position = 0, error = NULL, "
                                "error_position = NULL WHERE name = ?", (projection.name,))
         counts = {}
