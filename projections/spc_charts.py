@@ -74,7 +74,7 @@ class SpcCharts(Projection):
         check per series per range: 4.4 s of a 30-40 s replay at full scale on
         PostgreSQL). Settling first marks every series of the facts, and their
         successors', then drops the record."""
-        cursor.execute("INSERT INTO spc_owed_all (id) VALUES (1) ON CONFLICT DO NOTHING")
+        cursor.execute("INSERT INTO spc_owed_all (id) VALUES (1)")  # its table is new
 
     def start_page(self, cursor) -> None:
         self.owed_all = _owed_all(cursor)
@@ -96,9 +96,9 @@ class SpcCharts(Projection):
             self.indicators.add(changed["indicator"])
 
     def file_range(self, cursor, after: int, last: int) -> None:
-        """The range's submissions filed by SQL, and their series marked; those of
-        merged organisations are left to ``finish_page``, which marks their successors'
-        series too."""
+        """The range's submissions filed by SQL, and their series marked (unless a rebuild
+        owes every chart); those of merged organisations are left to ``finish_page``,
+        which marks their successors' series too."""
         FACTS.file_range(cursor, after, last, self.name)
         if self.owed_all:
             return
@@ -111,7 +111,8 @@ class SpcCharts(Projection):
 
     def finish_page(self, cursor) -> None:
         """The page's facts are stored; the charts they touch (and their successors' as
-        known now) are marked, and recomputed once the log is caught up (``settle``)."""
+        known now) are marked (unless a rebuild owes every chart), and recomputed once
+        the log is caught up (``settle``)."""
         self.facts.write(cursor)
         if self.owed_all:
             return
