@@ -22,6 +22,7 @@ from projections.eventlog import (
     stored_rows,
 )
 from projections.histories import RECORDED, TIMED, Subjects
+from projections.parallel import read_in_parallel
 from projections.store import placeholders
 from projections.timestamps import parse_stamp, stamp
 from projections.versions import known_by, moment
@@ -106,16 +107,20 @@ class Audit(Projection):
         aggregate id the SQL does not read as ``apply`` would is indexed in Python."""
         store = cursor.store
         submissions, params = store.of_aggregates(self.bulk_aggregates, "e.topic")
-        index, others, organisations = (
+        read, index, others, organisations = (
             statement and statement.format(events=store.events_table,
                                            position=store.events_position,
                                            submissions=submissions)
             for statement in SUBMISSIONS[cursor.engine])
-        cursor.execute(index, (after, last, *params))
-        if organisations:  # else filed by the first statement
-            cursor.execute(organisations, (after, last, *params))
-        left = [int(r["position"]) for r in
-                cursor.execute(others, (after, last, *params)).fetchall()]
+        in_range = (after, last, *params)
+        if read:  # the values read once into audit_parsed, which the two copy from
+            read_in_parallel(cursor, "audit_parsed", read, in_range)
+            cursor.execute(index)
+            cursor.execute(organisations)
+        else:
+            cursor.execute(index, in_range)
+            cursor.execute(organisations, in_range)
+        left = [int(r["position"]) for r in cursor.execute(others, in_range).fetchall()]
         for _, row in sorted(stored_rows(cursor, store, left).items()):
             self._index(cursor, logged_row(row, store.mapper))
 
@@ -141,12 +146,13 @@ class Audit(Projection):
         return tuple(creation.plain.get(f) if f else None for f in fields)
 
 
-# ``file_range``'s statements, per engine, in this order: the submission events of a range
-# indexed (those whose stored time ``TIMED`` reads, and on SQLite whose aggregate id is
-# stored as 32 hex digits, as the library writes it); the positions of those the first
-# leaves to Python; every submission event of the range filed under its provider (on
-# PostgreSQL the first statement does this too). Each event's provenance comes from its
-# own stored JSON, its cell and provider from its aggregate's creation event (version 1).
+# ``file_range``'s statements, per engine, in this order: what the others copy from (on
+# PostgreSQL; none on SQLite); the submission events of a range indexed (those whose
+# stored time ``TIMED`` reads, and on SQLite whose aggregate id is stored as 32 hex
+# digits, as the library writes it); the positions of those the index leaves to Python;
+# every submission event of the range filed under its provider. Each event's provenance
+# comes from its own stored JSON, its cell and provider from its aggregate's creation
+# event (version 1).
 _INDEXED = ", ".join(COLUMNS)
 _SQLITE_READ = f"({TIMED['sqlite']} AND length(e.originator_id) = 32)"
 _CREATION = ("CASE WHEN e.originator_version = 1 THEN e.state ELSE (SELECT c.state FROM "
@@ -154,7 +160,7 @@ _CREATION = ("CASE WHEN e.originator_version = 1 THEN e.state ELSE (SELECT c.sta
              "END")
 _RANGE = "e.{position} > ? AND e.{position} <= ? AND ({submissions})"
 SUBMISSIONS = {
-    "sqlite": (f"""INSERT INTO audit_events ({_INDEXED})
+    "sqlite": (None, f"""INSERT INTO audit_events ({_INDEXED})
 SELECT position, recorded_at, 'Submission', aggregate_id, version, event_type,
        json_extract(s, '$.provenance.actor.user_id'), json_extract(s, '$.provenance.actor.role'),
        json_extract(s, '$.provenance.actor.organisation'), json_extract(s, '$.provenance.channel'),
@@ -177,43 +183,43 @@ SELECT position, provider FROM (
   SELECT e.{{position}} AS position,
          json_extract(CAST({_CREATION} AS TEXT), '$.provider') AS provider
   FROM {{events}} e WHERE {_RANGE} LIMIT -1) WHERE provider IS NOT NULL"""),
-    # One statement on PostgreSQL: each stored state is parsed once, for the index and
-    # for the organisations both (a data-modifying WITH), and only the values cut out of
-    # it are held between the two (the parsed states would spill to disk).
-    "postgres": (f"""WITH read AS (
-  SELECT position, recorded_at, aggregate_id, version, event_type, timed,
-         s #>> '{{{{provenance,actor,user_id}}}}' AS actor_user,
-         s #>> '{{{{provenance,actor,role}}}}' AS actor_role,
-         s #>> '{{{{provenance,actor,organisation}}}}' AS actor_organisation,
-         s #>> '{{{{provenance,channel}}}}' AS channel,
-         s #>> '{{{{provenance,reason}}}}' AS reason,
-         s #>> '{{{{provenance,source,file}}}}' AS source_file,
-         s #>> '{{{{provenance,source,sha256}}}}' AS source_sha256,
-         (s #>> '{{{{provenance,source,row}}}}')::integer AS source_row,
-         c ->> 'period' AS period, c ->> 'indicator' AS indicator,
-         c ->> 'service_line' AS service_line, c ->> 'provider' AS provider
-  FROM (SELECT *, CASE WHEN version = 1 THEN s ELSE created END AS c FROM (
-          SELECT e.{{position}} AS position, {RECORDED['postgres']} AS recorded_at,
-                 e.originator_id::text AS aggregate_id, e.originator_version AS version,
-                 substring(e.topic from position(':Submission.' in e.topic) + 12)
-                   AS event_type,
-                 convert_from(e.state, 'UTF8')::jsonb AS s,
-                 CASE WHEN e.originator_version = 1 THEN NULL ELSE (SELECT convert_from(
-                   c.state, 'UTF8')::jsonb FROM {{events}} c WHERE c.originator_id =
-                   e.originator_id AND c.originator_version = 1) END AS created,
-                 {TIMED['postgres']} AS timed
-          FROM {{events}} e WHERE {_RANGE} OFFSET 0) AS stored OFFSET 0) AS parsed),
-indexed AS (
-  INSERT INTO audit_events ({_INDEXED})
-  SELECT position, recorded_at, 'Submission', aggregate_id, version, event_type,
-         actor_user, actor_role, actor_organisation, channel, reason, source_file,
-         source_sha256, source_row, period, indicator, service_line
-  FROM read WHERE timed RETURNING 1)
-INSERT INTO audit_organisations (position, code)
-SELECT position, provider FROM read WHERE provider IS NOT NULL""",
+    # On PostgreSQL the values are first cut out of the range's states into a temporary
+    # table, by a parallel plan (``projections.parallel``): each state parsed once, as
+    # ``jsonb``, in the worker that reads it; the index and the organisations are then
+    # copied from that table.
+    "postgres": (f"""SELECT position, recorded_at, aggregate_id, version, event_type, timed,
+       s #>> '{{{{provenance,actor,user_id}}}}' AS actor_user,
+       s #>> '{{{{provenance,actor,role}}}}' AS actor_role,
+       s #>> '{{{{provenance,actor,organisation}}}}' AS actor_organisation,
+       s #>> '{{{{provenance,channel}}}}' AS channel,
+       s #>> '{{{{provenance,reason}}}}' AS reason,
+       s #>> '{{{{provenance,source,file}}}}' AS source_file,
+       s #>> '{{{{provenance,source,sha256}}}}' AS source_sha256,
+       (s #>> '{{{{provenance,source,row}}}}')::integer AS source_row,
+       c ->> 'period' AS period, c ->> 'indicator' AS indicator,
+       c ->> 'service_line' AS service_line, c ->> 'provider' AS provider
+FROM (SELECT *, CASE WHEN version = 1 THEN s ELSE created END AS c FROM (
+        SELECT e.{{position}} AS position, {RECORDED['postgres']} AS recorded_at,
+               e.originator_id::text AS aggregate_id, e.originator_version AS version,
+               substring(e.topic from position(':Submission.' in e.topic) + 12)
+                 AS event_type,
+               unnest(ARRAY[convert_from(e.state, 'UTF8')::jsonb]) AS s,
+               unnest(ARRAY[convert_from(origin.state, 'UTF8')::jsonb]) AS created,
+               {TIMED['postgres']} AS timed
+        FROM {{events}} e LEFT JOIN {{events}} origin
+          ON origin.originator_id = CASE WHEN e.originator_version > 1
+                                        THEN e.originator_id END
+         AND origin.originator_version = 1
+        WHERE {_RANGE}) AS stored) AS parsed""",
+                 f"""INSERT INTO audit_events ({_INDEXED})
+SELECT position, recorded_at, 'Submission', aggregate_id, version, event_type,
+       actor_user, actor_role, actor_organisation, channel, reason, source_file,
+       source_sha256, source_row, period, indicator, service_line
+FROM audit_parsed WHERE timed""",
                  f"""SELECT e.{{position}} AS position FROM {{events}} e
 WHERE {_RANGE} AND NOT ({TIMED['postgres']})""",
-                 None),
+                 """INSERT INTO audit_organisations (position, code)
+SELECT position, provider FROM audit_parsed WHERE provider IS NOT NULL"""),
 }
 
 

@@ -18,6 +18,7 @@ from functools import lru_cache
 from projections.engine import ProjectionFailed
 from projections.eventlog import logged_row, range_topics, stored_rows, topic_types
 from projections.histories import RECORDED, TIMED
+from projections.parallel import read_in_parallel
 from registry.periods import parse_period, period_starting
 
 # The years whose period labels the SQL looks up; a label outside them is filed in Python.
@@ -50,6 +51,20 @@ _OTHER = {"sqlite": "(e.originator_version > 1 AND (e.topic GLOB '*.Restated' OR
                       f"e.topic LIKE '%.Withdrawn')) OR NOT ({_READ['postgres']} OR "
                       "e.originator_version > 1)"}
 
+_POSTGRES_READ = f"""SELECT f.aggregate_id, 1 AS version, f.provider, f.indicator,
+       f.service_line, f.period, p.start AS period_start, f.position, f.recorded_at,
+       0 AS withdrawn, {', '.join(f'f.{v}' for v in _VALUES)}
+FROM (SELECT aggregate_id, position, recorded_at, s ->> 'provider' AS provider,
+             s ->> 'indicator' AS indicator, s ->> 'service_line' AS service_line,
+             s ->> 'period' AS period,
+             {', '.join(f'({_POSTGRES_VALUE.format(v)}){_POSTGRES_CAST.get(v, "")} AS {v}'
+                        for v in _VALUES)}
+      FROM (SELECT e.originator_id::text AS aggregate_id, e.{{position}} AS position,
+                   {RECORDED['postgres']} AS recorded_at,
+                   unnest(ARRAY[convert_from(e.state, 'UTF8')::jsonb]) AS s
+            FROM {{events}} e WHERE {_RANGE} AND {_READ['postgres']}) AS stored
+      ) AS f
+JOIN {{table}}_periods p ON p.label = f.period"""
 INSERT = {
     "sqlite": f"""INSERT INTO {{table}}_submissions ({_COLUMNS})
 SELECT f.aggregate_id, 1, f.provider, f.indicator, f.service_line, f.period, p.start,
@@ -65,19 +80,15 @@ FROM (SELECT aggregate_id, position, recorded_at, json_extract(s, '$.provider') 
       LIMIT -1) AS f
 JOIN {{table}}_periods p ON p.label = f.period""",
     "postgres": f"""INSERT INTO {{table}}_submissions ({_COLUMNS})
-SELECT f.aggregate_id, 1, f.provider, f.indicator, f.service_line, f.period, p.start,
-       f.position, f.recorded_at, 0, {', '.join(f'f.{v}' for v in _VALUES)}
-FROM (SELECT aggregate_id, position, recorded_at, s ->> 'provider' AS provider,
-             s ->> 'indicator' AS indicator, s ->> 'service_line' AS service_line,
-             s ->> 'period' AS period,
-             {', '.join(f'({_POSTGRES_VALUE.format(v)}){_POSTGRES_CAST.get(v, "")} AS {v}'
-                        for v in _VALUES)}
-      FROM (SELECT e.originator_id::text AS aggregate_id, e.{{position}} AS position,
-                   {RECORDED['postgres']} AS recorded_at,
-                   convert_from(e.state, 'UTF8')::jsonb AS s
-            FROM {{events}} e WHERE {_RANGE} AND {_READ['postgres']} OFFSET 0) AS stored
-      OFFSET 0) AS f
-JOIN {{table}}_periods p ON p.label = f.period""",
+{_POSTGRES_READ}""",
+}
+# On PostgreSQL a range's values are first cut out of its states into a temporary table,
+# by a parallel plan (``projections.parallel``): each state parsed once, as ``jsonb``, in
+# the worker that reads it; the facts are then copied from that table. (``INSERT`` above,
+# the same in one statement, files the events of ``_file_one_by_one``.)
+PARALLEL = {
+    "postgres": (_POSTGRES_READ, f"""INSERT INTO {{table}}_submissions ({_COLUMNS})
+SELECT {_COLUMNS} FROM {{table}}_parsed"""),
 }
 # One pass over a range: how many first versions ``INSERT`` reads, and the positions of
 # the events ``FactTables.apply`` files.
@@ -115,7 +126,12 @@ def file_range(tables, cursor, after: int, last: int, name: str) -> None:
         insert = INSERT[engine].format(**fill)
         cursor.execute("SAVEPOINT fact_submissions")
         try:
-            filed = cursor.execute(insert, range_params).rowcount
+            if engine in PARALLEL:
+                read, copy = (statement.format(**fill) for statement in PARALLEL[engine])
+                read_in_parallel(cursor, f"{tables.p}_parsed", read, range_params)
+                filed = cursor.execute(copy).rowcount
+            else:
+                filed = cursor.execute(insert, range_params).rowcount
         except Exception:
             cursor.execute("ROLLBACK TO SAVEPOINT fact_submissions")
             cursor.execute("RELEASE SAVEPOINT fact_submissions")
