@@ -13,6 +13,7 @@ import logging
 from datetime import datetime, timezone
 
 from projections.eventlog import read_events, read_range
+from projections.store import table_ddl
 
 log = logging.getLogger("registry.projections")
 
@@ -108,7 +109,7 @@ class Projection:
     def create(self, cursor, indexes: bool = True) -> None:
         """The tables and indexes; with ``indexes`` False, not the deferred indexes."""
         for ddl in self.tables.values():
-            cursor.execute(ddl)
+            cursor.execute(table_ddl(ddl, cursor.engine))
         deferred = () if indexes else self.deferred_indexes()
         for ddl in self.indexes:
             if ddl not in deferred:
@@ -118,9 +119,10 @@ class Projection:
         for table in self.tables:
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
-    def shape(self) -> str:
-        """A digest of the DDL of this read model's tables and indexes."""
-        ddl = [self.tables[t] for t in sorted(self.tables)] + list(self.indexes)
+    def shape(self, engine: str = "sqlite") -> str:
+        """A digest of the DDL of this read model's tables and indexes on ``engine``."""
+        ddl = [table_ddl(self.tables[t], engine) for t in sorted(self.tables)] + list(
+            self.indexes)
         return hashlib.sha256("\n".join(ddl).encode()).hexdigest()
 
     def checksum(self, cursor) -> str:
@@ -154,7 +156,7 @@ class Runner:
             known = {r["name"] for r in
                      cursor.execute("SELECT name FROM projection_positions").fetchall()}
             for projection in self.projections.values():
-                shape = projection.shape()
+                shape = projection.shape(cursor.engine)
                 if projection.name in known and shapes.get(projection.name) != shape:
                     # Made by a version of the registry whose tables differ (or which did
                     # not record them): the rows cannot be trusted to fit; replay them.

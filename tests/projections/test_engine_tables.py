@@ -29,3 +29,27 @@ def test_runners_creating_the_tables_at_the_same_moment_both_succeed(app):
     assert failures == []
     assert {row["name"] for row in app.read_side.status()} == {
         p.name for p in all_projections()}
+
+
+def test_every_text_column_of_a_read_model_compares_bytes_on_both_engines(app):
+    """SQLite compares TEXT as bytes; PostgreSQL's read models declare COLLATE "C" so that
+    they order and compare alike, whatever the database's locale."""
+    store = app.read_side.store
+    app.read_side.ensure_tables()
+    tables = {t for p in all_projections() for t in p.tables}
+    with store.reading() as cursor:
+        if store.engine == "postgres":
+            rows = cursor.execute(
+                "SELECT table_name, column_name, collation_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND data_type = 'text'").fetchall()
+            text = [r for r in rows if r["table_name"] in tables]
+            assert text and {r["collation_name"] for r in text} == {"C"}, text
+    with store.applying() as cursor:
+        # Upper case before lower, and a code point's UTF-8 bytes, as Python orders str.
+        values = ["b", "B", "a", "Z", "é", "e", "_"]
+        for value in values:
+            cursor.execute("INSERT INTO audit_subjects (aggregate_id, codes) VALUES (?, '')",
+                           (value,))
+        ordered = [r["aggregate_id"] for r in cursor.execute(
+            "SELECT aggregate_id FROM audit_subjects ORDER BY aggregate_id").fetchall()]
+        assert ordered == sorted(values)
