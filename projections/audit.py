@@ -113,13 +113,11 @@ class Audit(Projection):
                                            submissions=submissions)
             for statement in SUBMISSIONS[cursor.engine])
         in_range = (after, last, *params)
-        if read:  # the values read once into audit_parsed, which the two copy from
+        if read:  # the values read once into audit_parsed, which the others read from
             read_in_parallel(cursor, "audit_parsed", read, in_range)
-            cursor.execute(index)
-            cursor.execute(organisations)
-        else:
-            cursor.execute(index, in_range)
-            cursor.execute(organisations, in_range)
+            in_range = ()
+        cursor.execute(index, in_range)
+        cursor.execute(organisations, in_range)
         left = [int(r["position"]) for r in cursor.execute(others, in_range).fetchall()]
         for _, row in sorted(stored_rows(cursor, store, left).items()):
             self._index(cursor, logged_row(row, store.mapper))
@@ -150,7 +148,8 @@ class Audit(Projection):
 # PostgreSQL; none on SQLite); the submission events of a range indexed (those whose
 # stored time ``TIMED`` reads, and on SQLite whose aggregate id is stored as 32 hex
 # digits, as the library writes it); the positions of those the index leaves to Python;
-# every submission event of the range filed under its provider. Each event's provenance
+# every submission event of the range filed under its provider. (On PostgreSQL the last
+# three read the first's table, not the range.) Each event's provenance
 # comes from its own stored JSON, its cell and provider from its aggregate's creation
 # event (version 1).
 _INDEXED = ", ".join(COLUMNS)
@@ -216,8 +215,7 @@ SELECT position, recorded_at, 'Submission', aggregate_id, version, event_type,
        actor_user, actor_role, actor_organisation, channel, reason, source_file,
        source_sha256, source_row, period, indicator, service_line
 FROM audit_parsed WHERE timed""",
-                 f"""SELECT e.{{position}} AS position FROM {{events}} e
-WHERE {_RANGE} AND NOT ({TIMED['postgres']})""",
+                 "SELECT position FROM audit_parsed WHERE NOT timed",
                  """INSERT INTO audit_organisations (position, code)
 SELECT position, provider FROM audit_parsed WHERE provider IS NOT NULL"""),
 }
