@@ -149,9 +149,8 @@ class Audit(Projection):
 # stored time ``TIMED`` reads, and on SQLite whose aggregate id is stored as 32 hex
 # digits, as the library writes it); the positions of those the index leaves to Python;
 # every submission event of the range filed under its provider. (On PostgreSQL the last
-# three read the first's table, not the range.) Each event's provenance
-# comes from its own stored JSON, its cell and provider from its aggregate's creation
-# event (version 1).
+# three read the first's table, not the range.) Each event's provenance comes from its
+# own stored JSON, its cell and provider from its aggregate's creation event (version 1).
 _INDEXED = ", ".join(COLUMNS)
 _SQLITE_READ = f"({TIMED['sqlite']} AND length(e.originator_id) = 32)"
 _CREATION = ("CASE WHEN e.originator_version = 1 THEN e.state ELSE (SELECT c.state FROM "
