@@ -12,8 +12,10 @@ On start the stored schedule is brought in line with the configuration
 missed while no scheduler was running are made up (once each job, coalesced).
 """
 
+import faulthandler
 import logging
 import os
+import sys
 from datetime import timezone
 
 from apscheduler.jobstores.base import ConflictingIdError
@@ -87,10 +89,16 @@ class Scheduler:
             log.info("job %s: %s, next run %s", job.id, self.plan[job.id].text,
                      job.next_run_time.isoformat() if job.next_run_time else "paused")
 
-    def stop(self) -> None:
-        """Stop taking new runs and wait for those under way."""
+    def stop(self, report_after: float = 20.0) -> None:
+        """Stop taking new runs and wait for those under way. If that takes longer than
+        ``report_after`` seconds, what every thread is doing is written to stderr once, so
+        that a stop that does not end can be told from a long run finishing."""
         if self.scheduler.running:
-            self.scheduler.shutdown(wait=True)
+            faulthandler.dump_traceback_later(report_after, file=sys.stderr)
+            try:
+                self.scheduler.shutdown(wait=True)
+            finally:
+                faulthandler.cancel_dump_traceback_later()
 
     def _align(self) -> None:
         for name, plan in self.plan.items():

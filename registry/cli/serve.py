@@ -32,7 +32,9 @@ def serve(host, port, debug, with_scheduler):
         app.run(host=host, port=port, debug=debug, use_reloader=debug)
     finally:
         if scheduler is not None:
+            click.echo("stopping: waiting for runs under way", err=True)
             scheduler.stop()
+            click.echo("scheduler stopped", err=True)
 
 
 def _serving_process(debug: bool) -> bool:

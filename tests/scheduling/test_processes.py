@@ -65,9 +65,18 @@ def wait_for(condition, what: str, processes=()):
         time.sleep(0.2)
 
 
-def stop(process) -> int:
+def stop(process, log=None) -> int:
+    """Ctrl-C, and the exit status; a process still running after ``STOP`` seconds fails
+    the test with the end of its ``log`` (a stop that takes long writes every thread's
+    stack there: ``Scheduler.stop``)."""
     process.send_signal(signal.SIGINT)
-    return process.wait(timeout=STOP)
+    try:
+        return process.wait(timeout=STOP)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        tail = "" if log is None else "".join(Path(log.name).read_text().splitlines(True)[-80:])
+        pytest.fail(f"still running {STOP} s after Ctrl-C; the end of its output:\n{tail}")
 
 
 def pid_of(run: dict) -> int:
@@ -160,7 +169,7 @@ def test_serve_with_scheduler_runs_the_jobs_beside_the_web_server(scenario, envi
                  "a good run of every job in the web server's process", (server,))
         with urlopen(f"http://127.0.0.1:{port}/health", timeout=10) as response:
             assert response.status == 200
-        assert stop(server) == 0
+        assert stop(server, log) == 0
     finally:
         if server.poll() is None:
             server.kill()

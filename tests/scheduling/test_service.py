@@ -1,8 +1,10 @@
 """The scheduler in this process: jobs run on their schedules, kept in the database."""
 
+import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 
@@ -123,3 +125,26 @@ def test_the_scheduler_s_tables_live_in_the_registry_s_own_schema(scenario, runn
     assert {(r["table_schema"], r["table_name"]) for r in rows} == {
         (store.schema, "scheduler_jobs"), (store.schema, "scheduler_runs")}
     assert store.schema != "public"
+
+
+def test_a_stop_that_waits_long_for_a_run_says_what_every_thread_is_doing(scenario, running,
+                                                                            capfd):
+    started, release = threading.Event(), threading.Event()
+
+    def slow(app, now):
+        started.set()
+        release.wait(60)
+        return SimpleNamespace(summary="done")
+
+    jobs = {"slow": slow}
+    scheduler = running(scenario, jobs, every(1, jobs))
+    wait_for(started.is_set, "the slow job to start")
+    stopper = threading.Thread(target=scheduler.stop, kwargs={"report_after": 0.5})
+    stopper.start()
+    # The report comes while the stop still waits for the run.
+    wait_for(lambda: "Thread" in capfd.readouterr().err or False, "the threads' report")
+    assert stopper.is_alive()
+    release.set()
+    stopper.join(30)
+    assert not stopper.is_alive()
+    assert [r["outcome"] for r in runs_of(scenario, "slow")] == [OK], runs_of(scenario, "slow")
