@@ -119,7 +119,7 @@ class Projection:
         for table in self.tables:
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
-    def shape(self, engine: str = "sqlite") -> str:
+    def shape(self, engine: str) -> str:
         """A digest of the DDL of this read model's tables and indexes on ``engine``."""
         ddl = [table_ddl(self.tables[t], engine) for t in sorted(self.tables)] + list(
             self.indexes)

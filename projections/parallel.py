@@ -21,17 +21,17 @@ usual fence, would keep the parse out of the workers: a limit cannot run in para
 from contextlib import contextmanager
 
 # Only for the one statement: a parallel plan for any range, whatever its size.
-_SETTINGS = ("parallel_setup_cost = 0", "parallel_tuple_cost = 0",
-             "min_parallel_table_scan_size = 0", "min_parallel_index_scan_size = 0")
+_SETTINGS = ("parallel_setup_cost", "parallel_tuple_cost", "min_parallel_table_scan_size",
+             "min_parallel_index_scan_size")
 
 
 @contextmanager
 def _parallel_plans(cursor):
     for setting in _SETTINGS:
-        cursor.execute(f"SET LOCAL {setting}")
+        cursor.execute(f"SET LOCAL {setting} = 0")
     yield
     for setting in _SETTINGS:
-        cursor.execute(f"SET LOCAL {setting.split(' = ')[0]} TO DEFAULT")
+        cursor.execute(f"SET LOCAL {setting} TO DEFAULT")
 
 
 def read_in_parallel(cursor, table: str, select: str, params=()) -> None:

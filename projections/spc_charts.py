@@ -26,6 +26,8 @@ from registry.periods import parse_period
 FACTS = FactTables("spcf", by_cell=False)
 SETTLE = 500  # charts recomputed per transaction when a catch-up settles
 SERIES = ("provider", "indicator", "service_line")
+# Every series with a filed submission: what a rebuild owes (``spc_owed_all``).
+_FILED_SERIES = f"SELECT DISTINCT {', '.join(SERIES)} FROM {FACTS.p}_submissions"
 CHART_COLUMNS = ("provider", "indicator", "service_line", "points", "mean", "lpl", "upl",
                  "trial_limits", "variation_icon", "assurance_icon", "target")
 POINT_COLUMNS = ("provider", "indicator", "service_line", "period", "seq", "value", "mean",
@@ -126,15 +128,14 @@ class SpcCharts(Projection):
         if not _owed_all(cursor):
             return marked
         return marked + int(cursor.execute(  # close enough for progress; exact once marked
-            f"SELECT COUNT(*) AS n FROM (SELECT DISTINCT {', '.join(SERIES)} FROM "
-            f"{FACTS.p}_submissions) AS series").fetchone()["n"])
+            f"SELECT COUNT(*) AS n FROM ({_FILED_SERIES}) AS series").fetchone()["n"])
 
     def settle(self, cursor) -> bool:
         """Recompute the first ``SETTLE`` marked charts (in key order) from their facts;
         first, if a rebuild owes every chart, mark them all."""
         if _owed_all(cursor):
-            _mark(cursor, {tuple(r[c] for c in SERIES) for r in cursor.execute(
-                f"SELECT DISTINCT {', '.join(SERIES)} FROM {FACTS.p}_submissions").fetchall()})
+            _mark(cursor, {tuple(r[c] for c in SERIES)
+                           for r in cursor.execute(_FILED_SERIES).fetchall()})
             cursor.execute("DELETE FROM spc_owed_all")
         keys = [tuple(r[c] for c in SERIES) for r in cursor.execute(
             "SELECT provider, indicator, service_line FROM spc_dirty "
