@@ -22,7 +22,7 @@ from projections.eventlog import (
     stored_rows,
 )
 from projections.histories import RECORDED, TIMED, Subjects
-from projections.parallel import read_in_parallel
+from projections.parallel import read_once
 from projections.store import placeholders
 from projections.timestamps import parse_stamp, stamp
 from projections.versions import known_by, moment
@@ -108,17 +108,13 @@ class Audit(Projection):
         store = cursor.store
         submissions, params = store.of_aggregates(self.bulk_aggregates, "e.topic")
         read, index, others, organisations = (
-            statement and statement.format(events=store.events_table,
-                                           position=store.events_position,
-                                           submissions=submissions)
+            statement.format(events=store.events_table, position=store.events_position,
+                             submissions=submissions)
             for statement in SUBMISSIONS[cursor.engine])
-        in_range = (after, last, *params)
-        if read:  # the values read once into audit_parsed, which the others read from
-            read_in_parallel(cursor, "audit_parsed", read, in_range)
-            in_range = ()
-        cursor.execute(index, in_range)
-        cursor.execute(organisations, in_range)
-        left = [int(r["position"]) for r in cursor.execute(others, in_range).fetchall()]
+        with read_once(cursor, "audit_parsed", read, (after, last, *params)):
+            cursor.execute(index)
+            cursor.execute(organisations)
+            left = [int(r["position"]) for r in cursor.execute(others).fetchall()]
         for _, row in sorted(stored_rows(cursor, store, left).items()):
             self._index(cursor, logged_row(row, store.mapper))
 
@@ -144,47 +140,53 @@ class Audit(Projection):
         return tuple(creation.plain.get(f) if f else None for f in fields)
 
 
-# ``file_range``'s statements, per engine, in this order: what the others copy from (on
-# PostgreSQL; none on SQLite); the submission events of a range indexed (those whose
-# stored time ``TIMED`` reads, and on SQLite whose aggregate id is stored as 32 hex
-# digits, as the library writes it); the positions of those the index leaves to Python;
-# every submission event of the range filed under its provider. (On PostgreSQL the last
-# three read the first's table, not the range.) Each event's provenance comes from its
+# ``file_range``'s statements, per engine, in this order: the values of the range's
+# submission events cut out of their stored states into a temporary table, which the
+# others copy from (``projections.parallel.read_once``); the events indexed from it (those
+# whose stored time ``TIMED`` reads, and on SQLite whose aggregate id is stored as 32 hex
+# digits, as the library writes it); the positions of those it leaves to Python; every
+# event of the range filed under its provider. Each event's provenance comes from its
 # own stored JSON, its cell and provider from its aggregate's creation event (version 1).
 _INDEXED = ", ".join(COLUMNS)
-_SQLITE_READ = f"({TIMED['sqlite']} AND length(e.originator_id) = 32)"
 _CREATION = ("CASE WHEN e.originator_version = 1 THEN e.state ELSE (SELECT c.state FROM "
              "{events} c WHERE c.originator_id = e.originator_id AND c.originator_version = 1) "
              "END")
 _RANGE = "e.{position} > ? AND e.{position} <= ? AND ({submissions})"
-SUBMISSIONS = {
-    "sqlite": (None, f"""INSERT INTO audit_events ({_INDEXED})
+_COPIES = (f"""INSERT INTO audit_events ({_INDEXED})
 SELECT position, recorded_at, 'Submission', aggregate_id, version, event_type,
-       json_extract(s, '$.provenance.actor.user_id'), json_extract(s, '$.provenance.actor.role'),
-       json_extract(s, '$.provenance.actor.organisation'), json_extract(s, '$.provenance.channel'),
-       json_extract(s, '$.provenance.reason'), json_extract(s, '$.provenance.source.file'),
-       json_extract(s, '$.provenance.source.sha256'), json_extract(s, '$.provenance.source.row'),
-       json_extract(c, '$.period'), json_extract(c, '$.indicator'),
-       json_extract(c, '$.service_line')
+       actor_user, actor_role, actor_organisation, channel, reason, source_file,
+       source_sha256, source_row, period, indicator, service_line
+FROM audit_parsed WHERE timed""",
+           "SELECT position FROM audit_parsed WHERE NOT timed",
+           """INSERT INTO audit_organisations (position, code)
+SELECT position, provider FROM audit_parsed WHERE provider IS NOT NULL""")
+SUBMISSIONS = {
+    # SQLite's JSON functions keep the last few documents they parsed, so the values cut
+    # out of one state parse it once; the subquery's LIMIT keeps it from being merged
+    # into the query above, which would convert each state to text once per value.
+    "sqlite": (f"""SELECT position, recorded_at, aggregate_id, version, event_type, timed,
+       json_extract(s, '$.provenance.actor.user_id') AS actor_user,
+       json_extract(s, '$.provenance.actor.role') AS actor_role,
+       json_extract(s, '$.provenance.actor.organisation') AS actor_organisation,
+       json_extract(s, '$.provenance.channel') AS channel,
+       json_extract(s, '$.provenance.reason') AS reason,
+       json_extract(s, '$.provenance.source.file') AS source_file,
+       json_extract(s, '$.provenance.source.sha256') AS source_sha256,
+       json_extract(s, '$.provenance.source.row') AS source_row,
+       json_extract(c, '$.period') AS period, json_extract(c, '$.indicator') AS indicator,
+       json_extract(c, '$.service_line') AS service_line,
+       json_extract(c, '$.provider') AS provider
 FROM (SELECT e.{{position}} AS position, {RECORDED['sqlite']} AS recorded_at,
              substr(e.originator_id, 1, 8) || '-' || substr(e.originator_id, 9, 4) || '-' ||
              substr(e.originator_id, 13, 4) || '-' || substr(e.originator_id, 17, 4) || '-' ||
              substr(e.originator_id, 21) AS aggregate_id,
              e.originator_version AS version,
              substr(e.topic, instr(e.topic, ':Submission.') + 12) AS event_type,
+             ({TIMED['sqlite']} AND length(e.originator_id) = 32) AS timed,
              CAST(e.state AS TEXT) AS s, CAST({_CREATION} AS TEXT) AS c
-      FROM {{events}} e WHERE {_RANGE} AND {_SQLITE_READ} LIMIT -1)""",
-               f"""SELECT e.{{position}} AS position FROM {{events}} e
-WHERE {_RANGE} AND NOT {_SQLITE_READ}""",
-               f"""INSERT INTO audit_organisations (position, code)
-SELECT position, provider FROM (
-  SELECT e.{{position}} AS position,
-         json_extract(CAST({_CREATION} AS TEXT), '$.provider') AS provider
-  FROM {{events}} e WHERE {_RANGE} LIMIT -1) WHERE provider IS NOT NULL"""),
-    # On PostgreSQL the values are first cut out of the range's states into a temporary
-    # table, by a parallel plan (``projections.parallel``): each state parsed once, as
-    # ``jsonb``, in the worker that reads it; the index and the organisations are then
-    # copied from that table.
+      FROM {{events}} e WHERE {_RANGE} LIMIT -1)""", *_COPIES),
+    # On PostgreSQL the temporary table is filled by a parallel plan: each state parsed
+    # once, as ``jsonb``, in the worker that reads it.
     "postgres": (f"""SELECT position, recorded_at, aggregate_id, version, event_type, timed,
        s #>> '{{{{provenance,actor,user_id}}}}' AS actor_user,
        s #>> '{{{{provenance,actor,role}}}}' AS actor_role,
@@ -208,15 +210,7 @@ FROM (SELECT *, CASE WHEN version = 1 THEN s ELSE created END AS c FROM (
           ON origin.originator_id = CASE WHEN e.originator_version > 1
                                         THEN e.originator_id END
          AND origin.originator_version = 1
-        WHERE {_RANGE}) AS stored) AS parsed""",
-                 f"""INSERT INTO audit_events ({_INDEXED})
-SELECT position, recorded_at, 'Submission', aggregate_id, version, event_type,
-       actor_user, actor_role, actor_organisation, channel, reason, source_file,
-       source_sha256, source_row, period, indicator, service_line
-FROM audit_parsed WHERE timed""",
-                 "SELECT position FROM audit_parsed WHERE NOT timed",
-                 """INSERT INTO audit_organisations (position, code)
-SELECT position, provider FROM audit_parsed WHERE provider IS NOT NULL"""),
+        WHERE {_RANGE}) AS stored) AS parsed""", *_COPIES),
 }
 
 

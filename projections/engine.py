@@ -338,7 +338,7 @@ class Runner:
     def _create_deferred_indexes(self, projection: Projection, progress=None) -> None:
         deferred = projection.deferred_indexes()
         for done, ddl in enumerate(deferred, start=1):
-            with self.store.creating() as cursor:
+            with self.store.indexing() as cursor:
                 cursor.execute(ddl)
             if progress:
                 progress(f"{projection.name} indexes", done, len(deferred))

@@ -216,6 +216,26 @@ class ReadStore:
             yield cursor
 
     @contextmanager
+    def indexing(self):
+        """``creating``, for an index built on a filled table (a rebuild's deferred
+        indexes). On SQLite the sort is given a second thread (``PRAGMA threads``, 0 by
+        default), which built a full-scale audit index about a fifth faster; more page
+        cache made it slower. PostgreSQL already sorts an index build in parallel workers
+        (``max_parallel_maintenance_workers``), and more ``maintenance_work_mem`` than its
+        64 MB did not change the time."""
+        with self.creating() as cursor:
+            if self.engine == "postgres":
+                yield cursor
+                return
+            conn = self._connection()
+            threads = conn.execute("PRAGMA threads").fetchone()[0]
+            conn.execute("PRAGMA threads = 2")
+            try:
+                yield cursor
+            finally:
+                conn.execute(f"PRAGMA threads = {threads}")
+
+    @contextmanager
     def applying(self):
         """A write transaction for a page of a projection: never beside DDL (``creating``),
         not waiting for the disk on SQLite (see ``transaction``)."""

@@ -1,7 +1,10 @@
-"""How the read store's SQLite connections are set up."""
+"""How the read store's connections are set up."""
+
+from contextlib import contextmanager
 
 import pytest
 
+from projections.audit import Audit
 from tests.builders import seed
 
 
@@ -21,3 +24,41 @@ def test_dropping_a_read_model_does_not_rewrite_its_pages_as_zeros(app):
         assert conn.execute("PRAGMA secure_delete").fetchone()[0] == 2
     finally:
         conn.close()
+
+
+def _sort_threads(store, cursor=None) -> int:
+    if cursor is not None:
+        return cursor.execute("PRAGMA threads").fetchone()["threads"]
+    with store.reading() as cursor:
+        return cursor.execute("PRAGMA threads").fetchone()["threads"]
+
+
+def test_an_index_on_a_filled_read_model_sorts_on_two_threads_only_while_built(app):
+    """SQLite sorts on one thread unless asked: a full-scale index build took a fifth
+    longer."""
+    store = app.read_side.store
+    if store.engine != "sqlite":
+        pytest.skip("PostgreSQL sorts an index build in parallel workers by itself")
+    before = _sort_threads(store)
+    with store.indexing() as cursor:
+        during = _sort_threads(store, cursor)
+    assert (before, during, _sort_threads(store)) == (0, 2, 0)
+
+
+def test_a_rebuild_builds_its_deferred_indexes_with_two_sort_threads(app, monkeypatch):
+    store = app.read_side.store
+    if store.engine != "sqlite":
+        pytest.skip("PostgreSQL sorts an index build in parallel workers by itself")
+    seed(app)
+    indexing, threads = store.indexing, []
+
+    @contextmanager
+    def recording():
+        with indexing() as cursor:
+            threads.append(_sort_threads(store, cursor))
+            yield cursor
+
+    monkeypatch.setattr(store, "indexing", recording)
+    app.read_side.rebuild("audit")
+    assert threads == [2] * len(Audit.indexes)
+    assert _sort_threads(store) == 0
