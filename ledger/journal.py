@@ -118,6 +118,11 @@ class JournalledSQLiteRecorder(SQLiteApplicationRecorder):
         """Which of ``ids`` have stored events: one query per 500 ids, not one each."""
         return {UUID(row[0]) for row in self._rows_of("DISTINCT originator_id", ids)}
 
+    def versions_of(self, ids) -> dict[UUID, int]:
+        """The latest stored version of each of ``ids`` that has any: one query per 500."""
+        return {UUID(row[0]): row[1] for row in self._rows_of(
+            "originator_id, MAX(originator_version)", ids, " GROUP BY originator_id")}
+
     def stored_events_of(self, ids) -> dict[UUID, list[StoredEvent]]:
         """The stored events of each of ``ids`` that has any, in version order: one query
         per 500 ids (an import checks hundreds of organisations), not one each."""
@@ -158,6 +163,10 @@ class JournalledPostgresRecorder(PostgresApplicationRecorder):
         self._existing = SQL("SELECT DISTINCT originator_id FROM {}.{} "
                              "WHERE originator_id = ANY(%s)").format(
             Identifier(self.datastore.schema), Identifier(self.events_table_name))
+        self._versions = SQL("SELECT originator_id, MAX(originator_version) AS version "
+                             "FROM {}.{} WHERE originator_id = ANY(%s) GROUP BY originator_id"
+                             ).format(Identifier(self.datastore.schema),
+                                      Identifier(self.events_table_name))
         self._stored_events = SQL(
             "SELECT originator_id, originator_version, topic, state FROM {}.{} "
             "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version").format(
@@ -203,6 +212,15 @@ class JournalledPostgresRecorder(PostgresApplicationRecorder):
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(self._existing, (ids,))
             return {UUID(str(row["originator_id"])) for row in curs.fetchall()}
+
+    def versions_of(self, ids) -> dict[UUID, int]:
+        """The latest stored version of each of ``ids`` that has any, in one query."""
+        ids = list(ids)
+        if not ids:
+            return {}
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._versions, (ids,))
+            return {UUID(str(row["originator_id"])): row["version"] for row in curs.fetchall()}
 
     def stored_events_of(self, ids) -> dict[UUID, list[StoredEvent]]:
         """The stored events of each of ``ids`` that has any, in version order, in one query."""

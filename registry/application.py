@@ -11,7 +11,7 @@ from datetime import date
 from eventsourcing.application import Application
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
-from registry.services.changes import Changes
+from registry.services.changes import Changes, KeptAggregates
 from registry.services.contracts import ContractCommands
 from registry.services.ft_applications import FTApplicationCommands
 from registry.services.indicators import IndicatorCommands
@@ -54,6 +54,7 @@ class Registry(
             raise
         self.saved_hooks: list = []
         self.close_hooks: list = []
+        self.kept_aggregates = KeptAggregates()
 
     def save(self, *objs, **kwargs):
         """Store events atomically, then run the hooks (e.g. inline projections)."""
