@@ -101,22 +101,21 @@ class KeptAggregates:
         self._lock = threading.Lock()
 
     def latest(self, recorder, mapper, ids) -> dict[UUID, object]:
-        """A copy of each of ``ids`` that has stored events, at its latest version."""
-        latest = recorder.versions_of(ids)
-        found, load = {}, []
+        """A copy of each of ``ids`` that has stored events, at its latest version. Only
+        the ids kept are asked for their latest version; the others are loaded."""
         with self._lock:
-            for aggregate_id, version in latest.items():
-                aggregate = self._kept.get(aggregate_id)
-                if aggregate is not None and aggregate.version == version:
-                    self._kept.move_to_end(aggregate_id)
-                    found[aggregate_id] = aggregate
-                else:
-                    load.append(aggregate_id)
+            kept = {i: self._kept[i] for i in ids if i in self._kept}
+        latest = recorder.versions_of(list(kept)) if kept else {}
+        found = {i: aggregate for i, aggregate in kept.items()
+                 if aggregate.version == latest.get(i)}
         loaded = {aggregate_id: project_aggregate(
                       None, [mapper.to_domain_event(event) for event in stored])
-                  for aggregate_id, stored in recorder.stored_events_of(load).items()}
+                  for aggregate_id, stored in recorder.stored_events_of(
+                      [i for i in ids if i not in found]).items()}
         with self._lock:
-            self._kept.update(loaded)
+            for aggregate_id, aggregate in {**found, **loaded}.items():
+                self._kept[aggregate_id] = aggregate
+                self._kept.move_to_end(aggregate_id)  # read last: dropped last
             while len(self._kept) > self.limit:
                 self._kept.popitem(last=False)
         return {aggregate_id: _own_copy(aggregate)
