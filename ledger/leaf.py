@@ -41,13 +41,33 @@ def recorded_at(state: bytes) -> bytes:
     return b""
 
 
+def originator_bytes(originator_id: UUID | str) -> bytes:
+    """The 16 bytes of an aggregate id as a stored row gives it: a ``UUID`` (PostgreSQL) or
+    text (SQLite's 32 hex digits read directly; any other form as ``UUID`` reads it)."""
+    if isinstance(originator_id, UUID):
+        return originator_id.bytes
+    if len(originator_id) == 32:
+        try:
+            raw = bytes.fromhex(originator_id)
+        except ValueError:
+            raw = b""
+        if len(raw) == 16:  # fromhex skips spaces: fewer bytes, then UUID decides
+            return raw
+    return UUID(str(originator_id)).bytes
+
+
 def leaf_data(position: int, originator_id: UUID | str, version: int, topic: str,
               state: bytes) -> bytes:
-    originator = originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id))
+    return leaf_of(position, originator_bytes(originator_id), version, topic, state)
+
+
+def leaf_of(position: int, originator: bytes, version: int, topic: str,
+            state: bytes) -> bytes:
+    """``leaf_data`` of an aggregate id given as its 16 bytes."""
     topic_bytes = topic.encode("utf-8")
     stamp = recorded_at(state)
     return b"".join((
-        _HEAD.pack(position, originator.bytes, version, len(topic_bytes)), topic_bytes,
+        _HEAD.pack(position, originator, version, len(topic_bytes)), topic_bytes,
         _LENGTH.pack(len(stamp)), stamp, _LENGTH.pack(len(state)), state))
 
 

@@ -182,11 +182,16 @@ def read_events(app, after: int = 0, stop: int | None = None, page: int = PAGE,
         after = notifications[-1].id
 
 
+# ``leave_out`` for a projection that reads every stored row of a range itself (the ledger).
+EVERY_AGGREGATE = ("*",)
+
+
 def read_range(app, store, after: int, size: int, leave_out: tuple[str, ...]):
     """The next ``size`` events of the log after position ``after``, for a projection that
     files the events of the aggregates ``leave_out`` by SQL over the stored rows: returns
     (the last position of the range, how many events it holds, its other events as
-    ``LoggedEvent``s in order). Only their rows are read and decoded."""
+    ``LoggedEvent``s in order). Only their rows are read and decoded; none when
+    ``leave_out`` is ``EVERY_AGGREGATE``."""
     table, position = store.events_table, store.events_position
     left_out, params = store.of_aggregates(leave_out)
     with store.reading() as cursor:
@@ -197,6 +202,8 @@ def read_range(app, store, after: int, size: int, leave_out: tuple[str, ...]):
         if not row["n"]:
             return after, 0, []
         last = int(row["last"])
+        if leave_out == EVERY_AGGREGATE:
+            return last, int(row["n"]), []
         rows = cursor.execute(
             f"SELECT {position} AS position, originator_id, originator_version, topic, state "
             f"FROM {table} WHERE {position} > ? AND {position} <= ? AND NOT ({left_out}) "

@@ -25,9 +25,11 @@ from ledger.journal import COLUMNS as JOURNAL_COLUMNS
 from ledger.journal import TABLE as JOURNAL
 from ledger.journal import sealer
 from ledger.keys import VerifierKey
-from ledger.leaf import event_leaf_hash
+from ledger.leaf import leaf_of, originator_bytes
+from ledger.merkle import leaf_hash
 from ledger.notes import NoteError, open_note
-from projections.engine import Projection
+from projections.engine import Projection, ProjectionFailed
+from projections.eventlog import EVERY_AGGREGATE, logged_row, topic_types
 
 CHECKPOINT_TOPIC = "registry.checkpoint:LedgerCheckpoint.Signed"
 JOURNAL_CHUNK = 1000
@@ -53,6 +55,8 @@ class Ledger(Projection):
     }
     indexes = ("CREATE UNIQUE INDEX IF NOT EXISTS ledger_leaves_position "
                "ON ledger_leaves (position)",)
+    # Every row is read by ``file_range`` as stored, not read and decoded by the runner.
+    set_based_aggregates = EVERY_AGGREGATE
 
     def __init__(self, key=None):
         self.verifier: VerifierKey | None = key.verifier if key else None
@@ -70,19 +74,47 @@ class Ledger(Projection):
         self._events, self._leaf_rows, self._node_rows, self._checkpoints = [], [], [], []
 
     def apply(self, cursor, logged) -> None:
+        """An event the runner read and decoded (only with ``set_based`` off)."""
         stored = logged.notification
-        digest = event_leaf_hash(logged.position, stored.originator_id,
-                                 stored.originator_version, stored.topic, stored.state)
+        self._add(logged.position, stored.originator_id, stored.originator_version,
+                  stored.topic, stored.state)
+        if stored.topic == CHECKPOINT_TOPIC:
+            self._checkpoints.append(logged)
+
+    def file_range(self, cursor, after: int, last: int) -> None:
+        """Every stored row after ``after`` up to ``last``, read as stored: the leaf is
+        built from the row's own columns, and only checkpoints are decoded. A row that
+        cannot be made a leaf (an aggregate id that is no UUID) stops the read model
+        there, named by its position."""
+        store = cursor.store
+        position = store.events_position
+        rows = cursor.execute(
+            f"SELECT {position} AS position, originator_id, originator_version, topic, state "
+            f"FROM {store.events_table} WHERE {position} > ? AND {position} <= ? "
+            f"ORDER BY {position}", (after, last)).fetchall_raw()
+        add, checkpoints = self._add, self._checkpoints
+        for row in rows:
+            at, topic = int(row["position"]), row["topic"]
+            try:
+                add(at, row["originator_id"], int(row["originator_version"]), topic,
+                    row["state"])
+            except Exception as error:
+                aggregate, name = topic_types(topic) if ":" in topic else ("?", "?")
+                raise ProjectionFailed(self.name, at, f"{aggregate}.{name}", error) from error
+            if topic == CHECKPOINT_TOPIC:
+                checkpoints.append(logged_row(row, store.mapper))
+
+    def _add(self, position: int, originator, version: int, topic: str, state) -> None:
+        """The event's leaf: hashed, put in the tree, kept to compare with the journal."""
+        raw = originator_bytes(originator)
+        digest = leaf_hash(leaf_of(position, raw, version, topic, bytes(state)))
         hexed = digest.hex()
-        self._events.append((logged.position, str(stored.originator_id),
-                             stored.originator_version, hexed))
-        self._leaf_rows.append((self._leaves, logged.position, hexed))
+        self._events.append((position, _dashed(raw), version, hexed))
+        self._leaf_rows.append((self._leaves, position, hexed))
         self._leaves += 1
         for level, index, node in self._frontier.append(digest):
             if level:
                 self._node_rows.append((level, index, node.hex()))
-        if stored.topic == CHECKPOINT_TOPIC:
-            self._checkpoints.append(logged)
 
     def finish_page(self, cursor) -> None:
         cursor.executemany("INSERT INTO ledger_leaves (leaf_index, position, leaf_hash) "
@@ -184,6 +216,12 @@ class Ledger(Projection):
             return []
         return [(logged.position, "checkpoint",
                  f"checkpoint of {data.tree_size} leaves fails: {problem}")]
+
+
+def _dashed(raw: bytes) -> str:
+    """An aggregate id's 16 bytes as ``str(UUID)`` writes them (as the journal holds it)."""
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def _inserted(position: int, originator: str, version: int) -> tuple:
