@@ -80,6 +80,9 @@ def import_csv(app, kind: str, data: bytes, filename: str, provenance: Provenanc
         events = changes.event_count()
     report = ImportReport(kind, filename, table.sha256, len(table.rows), events, outcomes)
     if events:
+        refresh = getattr(app.recorder, "refresh_statistics", None)
+        if refresh is not None:
+            refresh()  # before the checkpoint reads the file's events back
         report.checkpoint = _checkpoint(app, filename)
     return report
 
