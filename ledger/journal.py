@@ -181,9 +181,8 @@ class JournalledPostgresRecorder(PostgresApplicationRecorder):
         self._stored_count = SQL("SELECT COALESCE(MAX(notification_id), 0) AS n FROM {}.{}"
                                  ).format(Identifier(self.datastore.schema),
                                           Identifier(self.events_table_name))
-        self._analyse = [SQL("ANALYZE {}.{}").format(Identifier(self.datastore.schema),
-                                                     Identifier(name))
-                         for name in (self.events_table_name, TABLE)]
+        self._analyse = SQL("ANALYZE {}.{}").format(Identifier(self.datastore.schema),
+                                                    Identifier(self.events_table_name))
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library
     def insert_events(self, stored_events, **kwargs):
@@ -218,7 +217,7 @@ class JournalledPostgresRecorder(PostgresApplicationRecorder):
     STATISTICS_FRACTION = 0.1
 
     def refresh_statistics(self) -> bool:
-        """``ANALYZE`` the events table and the journal if the events have grown past
+        """``ANALYZE`` the events table if it has grown past
         ``STATISTICS_ROWS`` and ``STATISTICS_FRACTION`` since they were last analysed;
         returns whether it did.
 
@@ -228,7 +227,8 @@ class JournalledPostgresRecorder(PostgresApplicationRecorder):
         log and scans all of it: at a million events, 30-180 ms per look-up against 3-7
         ms by the primary key. Autovacuum analyses a growing table by the same rule when
         it runs; this does not depend on it. The rows are counted by the highest
-        notification id (one index look-up; ids may have gaps, a few more rows then)."""
+        notification id (one index look-up; ids may have gaps, a few more rows then).
+        The journal is read only by its primary key: it needs none."""
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(self._analysed, (self.datastore.schema, self.events_table_name))
             row = curs.fetchone()
@@ -237,9 +237,7 @@ class JournalledPostgresRecorder(PostgresApplicationRecorder):
             stored = int(curs.fetchone()["n"])
             if stored <= analysed * (1 + self.STATISTICS_FRACTION) + self.STATISTICS_ROWS:
                 return False
-            with conn.transaction():
-                for statement in self._analyse:
-                    curs.execute(statement)
+            curs.execute(self._analyse)
             return True
 
     def journal_size(self) -> int:
