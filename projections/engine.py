@@ -12,7 +12,7 @@ import json
 import logging
 from datetime import datetime, timezone
 
-from projections.eventlog import read_events, read_range
+from projections.eventlog import event_name, read_events, read_range
 from projections.store import table_ddl
 
 log = logging.getLogger("registry.projections")
@@ -260,7 +260,7 @@ class Runner:
                     projection.apply(cursor, logged)
                 except Exception as error:
                     raise ProjectionFailed(projection.name, logged.position,
-                                           f"{logged.aggregate_type}.{logged.event_type}",
+                                           event_name(logged.topic),
                                            error) from error
             if projection.bulk_aggregates:
                 projection.file_range(cursor, position, last)

@@ -134,6 +134,14 @@ def topic_types(topic: str) -> tuple[str, str]:
     return topic.split(":")[1].split(".")[0], topic.split(".")[-1]
 
 
+def event_name(topic) -> str:
+    """``Aggregate.Event`` of a stored topic, for messages; ``?`` when the stored topic is
+    none (a row rewritten outside the registry)."""
+    if isinstance(topic, str) and ":" in topic:
+        return ".".join(topic_types(topic))
+    return "?"
+
+
 # The library's JSON transcoder writes a custom type as {"_type_": name, "_data_": data},
 # compactly, in that key order. For these the plain value is the data itself (ISO dates
 # and times, decimals as written); a UUID's plain value is its dashed form. A brace

@@ -16,7 +16,7 @@ from datetime import date
 from functools import lru_cache
 
 from projections.engine import ProjectionFailed
-from projections.eventlog import logged_row, range_topics, stored_rows, topic_types
+from projections.eventlog import event_name, logged_row, range_topics, stored_rows, topic_types
 from projections.histories import RECORDED, TIMED
 from projections.parallel import read_in_parallel
 from registry.periods import parse_period, period_starting
@@ -199,6 +199,5 @@ def _apply(tables, cursor, logged, name: str) -> None:
     try:
         tables.apply(cursor, logged)
     except Exception as error:
-        raise ProjectionFailed(name, logged.position,
-                               f"{logged.aggregate_type}.{logged.event_type}",
+        raise ProjectionFailed(name, logged.position, event_name(logged.topic),
                                error) from error

@@ -29,7 +29,7 @@ from ledger.leaf import leaf_of, originator_bytes
 from ledger.merkle import leaf_hash
 from ledger.notes import NoteError, open_note
 from projections.engine import Projection, ProjectionFailed
-from projections.eventlog import EVERY_AGGREGATE, logged_row, topic_types
+from projections.eventlog import EVERY_AGGREGATE, event_name, logged_row
 
 CHECKPOINT_TOPIC = "registry.checkpoint:LedgerCheckpoint.Signed"
 JOURNAL_CHUNK = 1000
@@ -99,8 +99,7 @@ class Ledger(Projection):
                 add(at, row["originator_id"], int(row["originator_version"]), topic,
                     row["state"])
             except Exception as error:
-                aggregate, name = topic_types(topic) if ":" in topic else ("?", "?")
-                raise ProjectionFailed(self.name, at, f"{aggregate}.{name}", error) from error
+                raise ProjectionFailed(self.name, at, event_name(topic), error) from error
             if topic == CHECKPOINT_TOPIC:
                 checkpoints.append(logged_row(row, store.mapper))
 
