@@ -217,9 +217,8 @@ class JournalledPostgresRecorder(PostgresApplicationRecorder):
     STATISTICS_FRACTION = 0.1
 
     def refresh_statistics(self) -> bool:
-        """``ANALYZE`` the events table if it has grown past
-        ``STATISTICS_ROWS`` and ``STATISTICS_FRACTION`` since they were last analysed;
-        returns whether it did.
+        """``ANALYZE`` the events table if it has grown by ``STATISTICS_ROWS`` rows and
+        ``STATISTICS_FRACTION`` since it was last analysed; returns whether it did.
 
         The planner's choice for finding events by aggregate id (``versions_of`` and its
         neighbours, the read models' look-ups of creation events) rests on the table's
