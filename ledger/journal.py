@@ -178,9 +178,6 @@ class JournalledPostgresRecorder(PostgresApplicationRecorder):
             Identifier(self.datastore.schema), Identifier(self.events_table_name))
         self._analysed = SQL("SELECT c.reltuples FROM pg_class c JOIN pg_namespace n "
                              "ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relname = %s")
-        self._stored_count = SQL("SELECT COALESCE(MAX(notification_id), 0) AS n FROM {}.{}"
-                                 ).format(Identifier(self.datastore.schema),
-                                          Identifier(self.events_table_name))
         self._analyse = SQL("ANALYZE {}.{}").format(Identifier(self.datastore.schema),
                                                     Identifier(self.events_table_name))
 
@@ -228,12 +225,11 @@ class JournalledPostgresRecorder(PostgresApplicationRecorder):
         it runs; this does not depend on it. The rows are counted by the highest
         notification id (one index look-up; ids may have gaps, a few more rows then).
         The journal is read only by its primary key: it needs none."""
+        stored = self.max_notification_id() or 0
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(self._analysed, (self.datastore.schema, self.events_table_name))
             row = curs.fetchone()
             analysed = max(float(row["reltuples"]), 0.0) if row else 0.0
-            curs.execute(self._stored_count)
-            stored = int(curs.fetchone()["n"])
             if stored <= analysed * (1 + self.STATISTICS_FRACTION) + self.STATISTICS_ROWS:
                 return False
             curs.execute(self._analyse)

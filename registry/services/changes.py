@@ -112,14 +112,15 @@ class KeptAggregates:
                       None, [mapper.to_domain_event(event) for event in stored])
                   for aggregate_id, stored in recorder.stored_events_of(
                       [i for i in ids if i not in found]).items()}
+        latest_read = {**found, **loaded}
         with self._lock:
-            for aggregate_id, aggregate in {**found, **loaded}.items():
+            for aggregate_id, aggregate in latest_read.items():
                 self._kept[aggregate_id] = aggregate
                 self._kept.move_to_end(aggregate_id)  # read last: dropped last
             while len(self._kept) > self.limit:
                 self._kept.popitem(last=False)
         return {aggregate_id: _own_copy(aggregate)
-                for aggregate_id, aggregate in {**found, **loaded}.items()}
+                for aggregate_id, aggregate in latest_read.items()}
 
 
 _SCALARS = (str, int, float, bool, type(None))
