@@ -42,14 +42,26 @@ def copy_statement(statement: str) -> str | None:
 _TEXT_TYPE = re.compile(r"\bTEXT\b(?!\s+COLLATE)", re.IGNORECASE)
 
 
+# A 64-bit integer column that is the table's key by itself.
+_BIGINT_KEY = re.compile(r"\bBIGINT PRIMARY KEY\b", re.IGNORECASE)
+
+
 def table_ddl(ddl: str, engine: str) -> str:
     """A read model's ``CREATE TABLE`` as ``engine`` runs it. On PostgreSQL every ``TEXT``
     column compares and sorts its values byte by byte (``COLLATE "C"``), as SQLite's do
     (``BINARY``): the same order and the same range comparisons on both engines, whatever
     the database's locale, and sorts (index builds, ``ORDER BY``) without the locale's
     collation rules, which cost about 40% of building an index of text keys. The read
-    models hold codes, ISO timestamps and names, whose order as bytes is what they mean."""
-    return _TEXT_TYPE.sub('TEXT COLLATE "C"', ddl) if engine == "postgres" else ddl
+    models hold codes, ISO timestamps and names, whose order as bytes is what they mean.
+
+    On SQLite a ``BIGINT PRIMARY KEY`` column (a log position, a leaf index) is declared
+    ``INTEGER PRIMARY KEY``: only that spelling makes the column the table's own rowid
+    (SQLite's integers are 64-bit whatever the declared type). Otherwise SQLite keeps a
+    hidden rowid and a second b-tree, a unique index of the key, which every insert
+    writes and every lookup by key goes through."""
+    if engine == "postgres":
+        return _TEXT_TYPE.sub('TEXT COLLATE "C"', ddl)
+    return _BIGINT_KEY.sub("INTEGER PRIMARY KEY", ddl)
 
 
 class Cursor:

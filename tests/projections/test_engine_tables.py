@@ -1,6 +1,10 @@
 """Two processes starting at once on a new database both create the read models' tables."""
 
+import sqlite3
 import threading
+
+import psycopg
+import pytest
 
 from projections import all_projections
 from projections.engine import Runner
@@ -53,3 +57,29 @@ def test_every_text_column_of_a_read_model_compares_bytes_on_both_engines(app):
         ordered = [r["aggregate_id"] for r in cursor.execute(
             "SELECT aggregate_id FROM audit_subjects ORDER BY aggregate_id").fetchall()]
         assert ordered == sorted(values)
+
+
+def test_a_table_keyed_by_one_bigint_keeps_the_key_as_its_own_rows_order(app):
+    """On SQLite a read model's BIGINT PRIMARY KEY is the table's rowid (no second b-tree
+    of the key to write on each insert); on both engines the key stays unique."""
+    store = app.read_side.store
+    app.read_side.ensure_tables()
+    keyed = [t for p in all_projections() for t, ddl in p.tables.items()
+             if "BIGINT PRIMARY KEY" in ddl]
+    assert "audit_events" in keyed and "ledger_leaves" in keyed
+    with store.reading() as cursor:
+        if store.engine == "sqlite":
+            for table in keyed:
+                indexes = cursor.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                    "AND name LIKE 'sqlite_autoindex_%'", (table,)).fetchall()
+                assert indexes == [], table
+    row = (7, "2026-01-01T00:00:00.000000Z", "Submission", "x", 1, "Submitted")
+    insert = ("INSERT INTO audit_events (position, recorded_at, aggregate_type, aggregate_id, "
+              "version, event_type) VALUES (?, ?, ?, ?, ?, ?)")
+    with store.applying() as cursor:
+        cursor.execute(insert, row)
+    with pytest.raises((sqlite3.IntegrityError, psycopg.errors.UniqueViolation)):
+        with store.applying() as cursor:
+            cursor.execute(insert, row)
+    assert store.query("SELECT COUNT(*) AS n FROM audit_events")[0]["n"] == 1
