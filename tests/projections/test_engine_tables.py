@@ -61,12 +61,13 @@ def test_every_text_column_of_a_read_model_compares_bytes_on_both_engines(app):
 
 def test_a_table_keyed_by_one_bigint_keeps_the_key_as_its_own_rows_order(app):
     """On SQLite a read model's BIGINT PRIMARY KEY is the table's rowid (no second b-tree
-    of the key to write on each insert); on both engines the key stays unique."""
+    of the key to write on each insert); on both engines the key stays unique, as does
+    the audit index's position, a unique index (built after the rows in a rebuild)."""
     store = app.read_side.store
     app.read_side.ensure_tables()
     keyed = [t for p in all_projections() for t, ddl in p.tables.items()
              if "BIGINT PRIMARY KEY" in ddl]
-    assert "audit_events" in keyed and "ledger_leaves" in keyed
+    assert "ledger_leaves" in keyed and "ledger_checkpoints" in keyed
     with store.reading() as cursor:
         if store.engine == "sqlite":
             for table in keyed:
@@ -74,12 +75,17 @@ def test_a_table_keyed_by_one_bigint_keeps_the_key_as_its_own_rows_order(app):
                     "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
                     "AND name LIKE 'sqlite_autoindex_%'", (table,)).fetchall()
                 assert indexes == [], table
-    row = (7, "2026-01-01T00:00:00.000000Z", "Submission", "x", 1, "Submitted")
-    insert = ("INSERT INTO audit_events (position, recorded_at, aggregate_type, aggregate_id, "
-              "version, event_type) VALUES (?, ?, ?, ?, ?, ?)")
-    with store.applying() as cursor:
-        cursor.execute(insert, row)
-    with pytest.raises((sqlite3.IntegrityError, psycopg.errors.UniqueViolation)):
+    inserts = {
+        "ledger_leaves": ("INSERT INTO ledger_leaves (leaf_index, position, leaf_hash) "
+                          "VALUES (?, ?, ?)", (7, 7, "00")),
+        "audit_events": ("INSERT INTO audit_events (position, recorded_at, aggregate_type, "
+                         "aggregate_id, version, event_type) VALUES (?, ?, ?, ?, ?, ?)",
+                         (7, "2026-01-01T00:00:00.000000Z", "Submission", "x", 1, "Submitted")),
+    }
+    for table, (insert, row) in inserts.items():
         with store.applying() as cursor:
             cursor.execute(insert, row)
-    assert store.query("SELECT COUNT(*) AS n FROM audit_events")[0]["n"] == 1
+        with pytest.raises((sqlite3.IntegrityError, psycopg.errors.UniqueViolation)):
+            with store.applying() as cursor:
+                cursor.execute(insert, row)
+        assert store.query(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"] == 1, table
