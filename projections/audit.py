@@ -28,6 +28,11 @@ from projections.timestamps import parse_stamp, stamp
 from projections.versions import known_by, moment
 
 MAX_LIMIT = 500
+# Nearly every event is a submission's: the index of kinds files only the others. A page of
+# submissions alone is read in log order from the newest event back, nearly all of which
+# are submissions. A query names this condition, word for word, to be read from that
+# index (both engines' planners match a partial index by its condition).
+NOT_SUBMISSIONS = "aggregate_type <> 'Submission'"
 # Secrets' digests are stored in User events; the audit shows that they changed, not them.
 REDACTED = ("password_hash", "digest")
 COLUMNS = ("position", "recorded_at", "aggregate_type", "aggregate_id", "version",
@@ -65,11 +70,12 @@ class Audit(Projection):
     ) + tuple(
         f"CREATE INDEX IF NOT EXISTS audit_events_{name} ON audit_events ({columns}, position)"
         for name, columns in (("recorded", "recorded_at"), ("actor", "actor_user"),
-                              ("type", "event_type"),
-                              ("aggregate_type", "aggregate_type"), ("period", "period"),
+                              ("type", "event_type"), ("period", "period"),
                               ("aggregate", "aggregate_id"))
-    ) + ("CREATE INDEX IF NOT EXISTS audit_organisations_code ON audit_organisations "
-         + "(code, position)",)
+    ) + (f"CREATE INDEX IF NOT EXISTS audit_events_aggregate_type ON audit_events "
+         f"(aggregate_type, position) WHERE {NOT_SUBMISSIONS}",
+         "CREATE INDEX IF NOT EXISTS audit_organisations_code ON audit_organisations "
+         "(code, position)")
 
     # Submission events, nearly all of the log, are filed by set-based SQL over the stored
     # rows (``file_range``), with the values ``apply`` would give them; off
@@ -326,10 +332,14 @@ def _filters(organisation, event_type, aggregate_type, actor, recorded_from, rec
         add("e.event_type = ?", name)
         kinds += [kind] if kind else []
     for kind in kinds:
-        # With an event type, its index gives the page and the kind is checked on the
-        # rows it finds: a planner without statistics (SQLite's) would otherwise as soon
-        # walk the kind's index, through every submission for the few restatements.
-        add("e.aggregate_type || '' = ?" if event_type else "e.aggregate_type = ?", kind)
+        if event_type:
+            # Its index gives the page and the kind is checked on the rows it finds: a
+            # planner without statistics (SQLite's) might otherwise walk the kind's index.
+            add("e.aggregate_type || '' = ?", kind)
+            continue
+        add("e.aggregate_type = ?", kind)
+        if kind != "Submission":
+            add(f"e.{NOT_SUBMISSIONS}")
     if actor:
         add("e.actor_user = ?", actor)
     if recorded_from is not None:

@@ -91,6 +91,7 @@ def test_filters_by_organisation_actor_type_period_and_recorded_time(seeded):
 FILTER_INDEXES = [({"event_type": "Submitted"}, "audit_events_type"),
                   ({"event_type": "Submission.Restated"}, "audit_events_type"),
                   ({"aggregate_type": "Contract"}, "audit_events_aggregate_type"),
+                  ({"aggregate_type": "Submission"}, None),
                   ({"actor": "user@RY6"}, "audit_events_actor"),
                   ({"period": "2019-01"}, "audit_events_period"),
                   ({"organisation": "RY6"}, "audit_organisations_code"),
