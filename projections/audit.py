@@ -271,8 +271,9 @@ def audit_event(store, position: int) -> dict | None:
 
 def page_query(where: list[str]) -> str:
     """The query of a page of the index: the newest events matching ``where``, in log
-    order, the page's size its last parameter. Each of the index's filters has an index
-    of (its column, position), so that a page is read from it in log order, not sorted."""
+    order, the page's size its last parameter. A filter on one value of a column has an
+    index of (that column, position), so that a page is read from it in log order, not
+    sorted; a page of recorded times (or as known at a time) reads the log order itself."""
     return (f"SELECT * FROM audit_events e WHERE {' AND '.join(where) or '1 = 1'} "
             "ORDER BY e.position DESC LIMIT ?")
 
