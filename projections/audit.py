@@ -337,10 +337,10 @@ def _filters(organisation, event_type, aggregate_type, actor, recorded_from, rec
             # Its index gives the page and the kind is checked on the rows it finds: a
             # planner without statistics (SQLite's) might otherwise walk the kind's index.
             add("e.aggregate_type || '' = ?", kind)
-            continue
-        add("e.aggregate_type = ?", kind)
-        if kind != "Submission":
-            add(f"e.{NOT_SUBMISSIONS}")
+        else:
+            add("e.aggregate_type = ?", kind)
+            if kind != "Submission":
+                add(f"e.{NOT_SUBMISSIONS}")
     if actor:
         add("e.actor_user = ?", actor)
     if recorded_from is not None:

@@ -107,10 +107,9 @@ def test_a_page_of_any_one_filter_is_read_in_log_order_not_sorted(seeded, rebuil
     seeded.submit(wic(), provider_of("RY6"))
     seeded.read_side.rebuild("audit") if rebuilt else seeded.read_side.catch_up()
     store = seeded.read_side.store
+    arguments = dict.fromkeys(("organisation", "event_type", "aggregate_type", "actor",
+                               "recorded_from", "recorded_to", "period", "as_of", "after"))
     for filters, index in FILTER_INDEXES:
-        arguments = dict.fromkeys(("organisation", "event_type", "aggregate_type", "actor",
-                                   "recorded_from", "recorded_to", "period", "as_of",
-                                   "after"))
         where, params = _filters(**{**arguments, **filters})
         with store.reading() as cursor:
             if store.engine == "postgres":
