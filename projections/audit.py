@@ -2,9 +2,12 @@
 
 One row per event with its provenance spread into columns (actor, channel,
 reason, source file and row) so an auditor can filter without decoding payloads;
-a link table files each event under every organisation it concerns, by the same
-rules as the histories (``projections.histories.Subjects``). The payloads are read
-from the log when a page is shown: the index does not keep a second copy of them.
+each event is filed under every organisation it concerns, by the same rules as the
+histories (``projections.histories.Subjects``): under the one organisation most events
+concern (a submission's provider) in the row's own ``organisation`` column, under
+several (a contract's commissioner and provider, a merger's two trusts) in a link
+table. The payloads are read from the log when a page is shown: the index does not
+keep a second copy of them.
 Events never change, so "as known at T" is simply "recorded by T". Lists page by
 log position, newest first, with a cursor, so a page never repeats or skips an
 event that arrives while someone is reading.
@@ -22,7 +25,7 @@ from projections.eventlog import (
     stored_rows,
 )
 from projections.histories import RECORDED, TIMED, Subjects
-from projections.parallel import read_once
+from projections.parallel import read_in_parallel
 from projections.store import placeholders
 from projections.timestamps import parse_stamp, stamp
 from projections.versions import known_by, moment
@@ -38,7 +41,7 @@ REDACTED = ("password_hash", "digest")
 COLUMNS = ("position", "recorded_at", "aggregate_type", "aggregate_id", "version",
            "event_type", "actor_user", "actor_role", "actor_organisation", "channel",
            "reason", "source_file", "source_sha256", "source_row", "period", "indicator",
-           "service_line")
+           "service_line", "organisation")
 # Submissions, indicators and notices carry their cell in the creation event only.
 CELL_FROM = {("Submission", "Submitted"): ("period", "indicator", "service_line"),
              ("Indicator", "Defined"): (None, "code", None),
@@ -53,7 +56,8 @@ class Audit(Projection):
         "aggregate_id TEXT NOT NULL, version INTEGER NOT NULL, event_type TEXT NOT NULL, "
         "actor_user TEXT, actor_role TEXT, actor_organisation TEXT, channel TEXT, reason TEXT, "
         "source_file TEXT, source_sha256 TEXT, source_row INTEGER, period TEXT, "
-        "indicator TEXT, service_line TEXT)",
+        "indicator TEXT, service_line TEXT, organisation TEXT)",
+        # The filings of the events that concern more than one organisation.
         "audit_organisations": "CREATE TABLE IF NOT EXISTS audit_organisations ("
         "position BIGINT NOT NULL, code TEXT NOT NULL)",
         "audit_subjects": "CREATE TABLE IF NOT EXISTS audit_subjects ("
@@ -71,7 +75,7 @@ class Audit(Projection):
         f"CREATE INDEX IF NOT EXISTS audit_events_{name} ON audit_events ({columns}, position)"
         for name, columns in (("recorded", "recorded_at"), ("actor", "actor_user"),
                               ("type", "event_type"), ("period", "period"),
-                              ("aggregate", "aggregate_id"))
+                              ("aggregate", "aggregate_id"), ("organisation", "organisation"))
     ) + (f"CREATE INDEX IF NOT EXISTS audit_events_aggregate_type ON audit_events "
          f"(aggregate_type, position) WHERE {NOT_SUBMISSIONS}",
          "CREATE INDEX IF NOT EXISTS audit_organisations_code ON audit_organisations "
@@ -81,11 +85,11 @@ class Audit(Projection):
     # rows (``file_range``), with the values ``apply`` would give them; off
     # (``set_based = False``), every event goes through ``apply``: the tests compare them.
     set_based_aggregates = ("Submission",)
-    # Each transaction rewrites the index leaves its rows land on, spread over nine
+    # Each transaction rewrites the index leaves its rows land on, spread over ten
     # indexes: five pages at once write each leaf once instead of up to five times.
     pages_of = 5
     # Its pages look nothing up in its own tables (a cell comes from the log), so a
-    # rebuild creates the nine indexes, keys included, once the rows are in.
+    # rebuild creates the ten indexes, keys included, once the rows are in.
     defer_indexes = True
 
     def start_page(self, cursor) -> None:
@@ -97,12 +101,18 @@ class Audit(Projection):
         self.subjects.read_ahead(cursor, events)
 
     def apply(self, cursor, logged) -> None:
-        self._index(cursor, logged)
-        codes = self.subjects.concerned(cursor, logged)
-        self.organisations.extend((logged.position, code) for code in dict.fromkeys(codes))
+        codes = [code for code in dict.fromkeys(self.subjects.concerned(cursor, logged))
+                 if code]
+        if len(codes) == 1:
+            self._index(cursor, logged, codes[0])
+        else:
+            self._index(cursor, logged)
+            self.organisations.extend((logged.position, code) for code in codes)
 
-    def _index(self, cursor, logged) -> None:
-        """The event's row in ``audit_events``, to be written with the page."""
+    def _index(self, cursor, logged, organisation: str | None = None) -> None:
+        """The event's row in ``audit_events``, to be written with the page; with the
+        one organisation it concerns (the row of an event concerning none or several has
+        none: the link table files it)."""
         prov = logged.plain.get("provenance") or {}
         actor, source = prov.get("actor") or {}, prov.get("source") or {}
         cell = self._cell(cursor, logged, logged.plain)
@@ -111,7 +121,7 @@ class Audit(Projection):
              logged.version, logged.event_type,
              actor.get("user_id"), actor.get("role"), actor.get("organisation"),
              prov.get("channel"), prov.get("reason"), source.get("file"),
-             source.get("sha256"), source.get("row"), *cell))
+             source.get("sha256"), source.get("row"), *cell, organisation))
 
     def file_range(self, cursor, after: int, last: int) -> None:
         """The submission events after ``after`` up to ``last``, indexed by ``SUBMISSIONS``
@@ -121,16 +131,22 @@ class Audit(Projection):
         aggregate id the SQL does not read as ``apply`` would is indexed in Python."""
         store = cursor.store
         submissions, params = store.of_aggregates(self.bulk_aggregates, "e.topic")
-        read, index, others, organisations = (
-            statement.format(events=store.events_table, position=store.events_position,
-                             submissions=submissions)
+        params = (after, last, *params)
+        read, index, others = (
+            statement and statement.format(events=store.events_table,
+                                           position=store.events_position,
+                                           submissions=submissions)
             for statement in SUBMISSIONS[cursor.engine])
-        with read_once(cursor, "audit_parsed", read, (after, last, *params)):
+        if read:
+            read_in_parallel(cursor, "audit_parsed", read, params)
             cursor.execute(index)
-            cursor.execute(organisations)
-            left = [int(r["position"]) for r in cursor.execute(others).fetchall()]
-        for _, row in sorted(stored_rows(cursor, store, left).items()):
-            self._index(cursor, logged_row(row, store.mapper))
+            left = cursor.execute(others).fetchall()
+        else:
+            cursor.execute(index, params)
+            left = cursor.execute(others, params).fetchall()
+        providers = {int(r["position"]): r["provider"] for r in left}
+        for position, row in sorted(stored_rows(cursor, store, list(providers)).items()):
+            self._index(cursor, logged_row(row, store.mapper), providers[position])
 
     def finish_page(self, cursor) -> None:
         """The page's rows, written together."""
@@ -154,31 +170,31 @@ class Audit(Projection):
         return tuple(creation.plain.get(f) if f else None for f in fields)
 
 
-# ``file_range``'s statements, per engine, in this order: the values of the range's
-# submission events cut out of their stored states into a temporary table, which the
-# others copy from (``projections.parallel.read_once``); the events indexed from it (those
-# whose stored time ``TIMED`` reads, and on SQLite whose aggregate id is stored as 32 hex
-# digits, as the library writes it); the positions of those it leaves to Python; every
-# event of the range filed under its provider. Each event's provenance comes from its
-# own stored JSON, its cell and provider from its aggregate's creation event (version 1).
+# ``file_range``'s statements, per engine, in this order: on PostgreSQL, the values of the
+# range's submission events cut out of their stored states into a temporary table, which
+# the others copy from (``projections.parallel.read_in_parallel``; SQLite, on one core,
+# inserts them as it reads them: None); the events indexed (those whose stored time ``TIMED``
+# reads, and on SQLite whose aggregate id is stored as 32 hex digits, as the library
+# writes it); the positions and providers of those it leaves to Python. Each event's
+# provenance comes from its own stored JSON, its cell and provider from its aggregate's
+# creation event (version 1).
 _INDEXED = ", ".join(COLUMNS)
 _CREATION = ("CASE WHEN e.originator_version = 1 THEN e.state ELSE (SELECT c.state FROM "
              "{events} c WHERE c.originator_id = e.originator_id AND c.originator_version = 1) "
              "END")
 _RANGE = "e.{position} > ? AND e.{position} <= ? AND ({submissions})"
-_COPIES = (f"""INSERT INTO audit_events ({_INDEXED})
+_COPY = f"""INSERT INTO audit_events ({_INDEXED})
 SELECT position, recorded_at, 'Submission', aggregate_id, version, event_type,
        actor_user, actor_role, actor_organisation, channel, reason, source_file,
-       source_sha256, source_row, period, indicator, service_line
-FROM audit_parsed WHERE timed""",
-           "SELECT position FROM audit_parsed WHERE NOT timed",
-           """INSERT INTO audit_organisations (position, code)
-SELECT position, provider FROM audit_parsed WHERE provider IS NOT NULL""")
+       source_sha256, source_row, period, indicator, service_line, provider
+FROM {{parsed}} WHERE timed"""
+_SQLITE_TIMED = f"({TIMED['sqlite']} AND length(e.originator_id) = 32)"
 SUBMISSIONS = {
     # SQLite's JSON functions keep the last few documents they parsed, so the values cut
     # out of one state parse it once; the subquery's LIMIT keeps it from being merged
     # into the query above, which would convert each state to text once per value.
-    "sqlite": (f"""SELECT position, recorded_at, aggregate_id, version, event_type, timed,
+    "sqlite": (None, _COPY.replace("{parsed}", f"""(
+SELECT position, recorded_at, aggregate_id, version, event_type, timed,
        json_extract(s, '$.provenance.actor.user_id') AS actor_user,
        json_extract(s, '$.provenance.actor.role') AS actor_role,
        json_extract(s, '$.provenance.actor.organisation') AS actor_organisation,
@@ -196,9 +212,11 @@ FROM (SELECT e.{{position}} AS position, {RECORDED['sqlite']} AS recorded_at,
              substr(e.originator_id, 21) AS aggregate_id,
              e.originator_version AS version,
              substr(e.topic, instr(e.topic, ':Submission.') + 12) AS event_type,
-             ({TIMED['sqlite']} AND length(e.originator_id) = 32) AS timed,
-             CAST(e.state AS TEXT) AS s, CAST({_CREATION} AS TEXT) AS c
-      FROM {{events}} e WHERE {_RANGE} LIMIT -1)""", *_COPIES),
+             1 AS timed, CAST(e.state AS TEXT) AS s, CAST({_CREATION} AS TEXT) AS c
+      FROM {{events}} e WHERE {_RANGE} AND {_SQLITE_TIMED} LIMIT -1))"""),
+               f"""SELECT e.{{position}} AS position,
+       json_extract(CAST({_CREATION} AS TEXT), '$.provider') AS provider
+FROM {{events}} e WHERE {_RANGE} AND NOT {_SQLITE_TIMED}"""),
     # On PostgreSQL the temporary table is filled by a parallel plan: each state parsed
     # once, as ``jsonb``, in the worker that reads it.
     "postgres": (f"""SELECT position, recorded_at, aggregate_id, version, event_type, timed,
@@ -224,7 +242,9 @@ FROM (SELECT *, CASE WHEN version = 1 THEN s ELSE created END AS c FROM (
           ON origin.originator_id = CASE WHEN e.originator_version > 1
                                         THEN e.originator_id END
          AND origin.originator_version = 1
-        WHERE {_RANGE}) AS stored) AS parsed""", *_COPIES),
+        WHERE {_RANGE}) AS stored) AS parsed""",
+                 _COPY.replace("{parsed}", "audit_parsed"),
+                 "SELECT position, provider FROM audit_parsed WHERE NOT timed"),
 }
 
 
@@ -241,19 +261,20 @@ def audit_events(store, organisation=None, event_type=None, aggregate_type=None,
     limit = int(limit)
     if limit < 1:
         raise ValueError("limit must be at least 1")
-    where, params = _filters(organisation, event_type, aggregate_type, actor, recorded_from,
-                             recorded_to, period, as_of, after)
+    limit = min(limit, MAX_LIMIT)
+    where, params, codes = _filters(organisation, event_type, aggregate_type, actor,
+                                    recorded_from, recorded_to, period, as_of, after)
     if aggregate_id:
         where.append("e.aggregate_id = ?")
         params.append(str(aggregate_id))
+    query, params = page(branches(where, params, codes), limit + 1)
     with store.reading() as cursor:
-        rows = cursor.execute(page_query(where), (*params, min(limit, MAX_LIMIT) + 1)).fetchall()
-        more = len(rows) > min(limit, MAX_LIMIT)
-        rows = rows[:min(limit, MAX_LIMIT)]
-        codes = _organisations(cursor, [r["position"] for r in rows])
+        rows = cursor.execute(query, params).fetchall()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        codes = _organisations(cursor, rows)
         data = _payloads(cursor, store, [r["position"] for r in rows])
-    items = [_item(row, codes.get(row["position"], []), data[row["position"]])
-             for row in rows]
+    items = [_item(row, codes[row["position"]], data[row["position"]]) for row in rows]
     return {"items": items, "next": items[-1]["position"] if more else None}
 
 
@@ -264,9 +285,35 @@ def audit_event(store, position: int) -> dict | None:
                              (int(position),)).fetchone()
         if row is None:
             return None
-        codes = _organisations(cursor, [row["position"]])
+        codes = _organisations(cursor, [row])
         data = _payloads(cursor, store, [row["position"]])
-    return _item(row, codes.get(row["position"], []), data[row["position"]])
+    return _item(row, codes[row["position"]], data[row["position"]])
+
+
+def branches(where: list[str], params: list, codes: list[str] | None) -> list[tuple]:
+    """The (conditions, parameters) of each part of a page: one, or with organisations
+    (``codes``) two: the events filed under one of them in their own row, and those
+    filed in the link table. An event is filed in one place or the other, never both,
+    so the two parts never repeat an event."""
+    if not codes:
+        return [(where, params)]
+    marks = placeholders(codes)
+    return [([f"e.organisation IN ({marks})", *where], [*codes, *params]),
+            ([f"e.position IN (SELECT o.position FROM audit_organisations o WHERE o.code IN "
+              f"({marks}))", *where], [*codes, *params])]
+
+
+def page(parts: list[tuple], size: int) -> tuple[str, list]:
+    """The query of a page of ``size`` events, newest first, and its parameters: each part
+    (``branches``) is a ``page_query`` of its own; two parts' pages are merged, so that
+    at most twice the page's size is sorted however many events match."""
+    if len(parts) == 1:
+        (where, params), = parts
+        return page_query(where), [*params, size]
+    query = " UNION ALL ".join(f"SELECT * FROM ({page_query(where)}) AS part{n}"
+                               for n, (where, _) in enumerate(parts))
+    return (f"{query} ORDER BY position DESC LIMIT ?",
+            [value for _, params in parts for value in (*params, size)] + [size])
 
 
 def page_query(where: list[str]) -> str:
@@ -289,8 +336,9 @@ def open_queries(store, as_of=None) -> list[dict]:
     with store.reading() as cursor:
         rows = cursor.execute(
             "SELECT e.position, e.recorded_at, e.aggregate_id, e.event_type, e.actor_user, "
-            "e.actor_role, e.period, e.indicator, e.service_line, (SELECT MIN(o.code) "
-            "FROM audit_organisations o WHERE o.position = e.position) AS provider "
+            "e.actor_role, e.period, e.indicator, e.service_line, COALESCE(e.organisation, "
+            "(SELECT MIN(o.code) FROM audit_organisations o WHERE o.position = e.position)) "
+            "AS provider "
             f"FROM audit_events e WHERE {' AND '.join(where)} ORDER BY e.position",
             params).fetchall()
         payloads = _payloads(cursor, store, [r["position"] for r in rows])
@@ -316,17 +364,19 @@ def open_queries(store, as_of=None) -> list[dict]:
 
 
 def _filters(organisation, event_type, aggregate_type, actor, recorded_from, recorded_to,
-             period, as_of, after) -> tuple[list[str], list]:
+             period, as_of, after) -> tuple[list[str], list, list[str] | None]:
+    """The conditions of a page and their parameters, and the organisations asked for
+    (None for any), whose filings ``branches`` reads in two parts."""
     where, params = [], []
 
     def add(condition: str, *values) -> None:
         where.append(condition)
         params.extend(values)
 
+    codes = None
     if organisation:
         codes = [organisation] if isinstance(organisation, str) else list(organisation)
-        add(f"e.position IN (SELECT o.position FROM audit_organisations o WHERE o.code IN "
-            f"({placeholders(codes)}))", *[c.upper() for c in codes])
+        codes = [c.upper() for c in codes]
     kinds = [aggregate_type] if aggregate_type else []
     if event_type:
         kind, _, name = event_type.rpartition(".")
@@ -353,18 +403,20 @@ def _filters(organisation, event_type, aggregate_type, actor, recorded_from, rec
         add("e.recorded_at <= ?", known_by(as_of))
     if after is not None:
         add("e.position < ?", int(after))
-    return where, params
+    return where, params, codes
 
 
-def _organisations(cursor, positions: list[int]) -> dict[int, list[str]]:
-    if not positions:
-        return {}
-    rows = cursor.execute(f"SELECT position, code FROM audit_organisations WHERE position IN "
-                          f"({placeholders(positions)}) ORDER BY position, code",
-                          positions).fetchall()
-    found: dict[int, list[str]] = {}
-    for row in rows:
-        found.setdefault(row["position"], []).append(row["code"])
+def _organisations(cursor, rows: list[dict]) -> dict[int, list[str]]:
+    """The organisations each row's event is filed under: its own, or the link table's."""
+    found = {r["position"]: [r["organisation"]] for r in rows if r["organisation"]}
+    filed = [r["position"] for r in rows if not r["organisation"]]
+    for position in filed:
+        found[position] = []
+    if filed:
+        for row in cursor.execute(f"SELECT position, code FROM audit_organisations WHERE "
+                                  f"position IN ({placeholders(filed)}) ORDER BY position, "
+                                  "code", filed).fetchall():
+            found[row["position"]].append(row["code"])
     return found
 
 

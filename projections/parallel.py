@@ -45,22 +45,6 @@ def read_in_parallel(cursor, table: str, select: str, params=()) -> None:
         cursor.execute(f"CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS {select}", params)
 
 
-@contextmanager
-def read_once(cursor, table: str, select: str, params=()):
-    """The rows of ``select`` in the temporary table ``table`` for the statements of the
-    block to copy from, so that what several statements need from each stored state is
-    cut out of it once: on PostgreSQL by ``read_in_parallel``; on SQLite, which runs a
-    statement on one core, by a plain ``CREATE TEMPORARY TABLE … AS``. The table is
-    dropped after the block (if the block fails, the transaction's rollback drops it)."""
-    if cursor.engine == "postgres":
-        read_in_parallel(cursor, table, select, params)
-    else:
-        cursor.execute(f"DROP TABLE IF EXISTS temp.{table}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {table} AS {select}", params)
-    yield
-    cursor.execute(f"DROP TABLE {'pg_temp' if cursor.engine == 'postgres' else 'temp'}.{table}")
-
-
 def plan(cursor, table: str, select: str, params=()) -> list[str]:
     """The plan ``read_in_parallel`` gets for the same statement (``EXPLAIN VERBOSE``),
     line by line: to check that the states are parsed below the ``Gather``."""

@@ -1,7 +1,6 @@
 """On PostgreSQL, audit, benchmarks and SPC read a range's stored states by a parallel
-plan (``projections.parallel``): each state parsed in the worker that reads it; audit
-reads them once into a table on SQLite too. The rows are checked by the read models' own
-tests; these check the plan and the table."""
+plan (``projections.parallel``): each state parsed in the worker that reads it. The rows
+are checked by the read models' own tests; these check the plan and the table."""
 
 import pytest
 
@@ -82,37 +81,3 @@ def test_the_parallel_read_leaves_its_rows_in_a_table_dropped_at_commit(app):
                               "tablename = 'bench_parsed' AND schemaname LIKE 'pg_temp%'"
                               ).fetchone()
     assert left["n"] == 0
-
-
-def _tables_named(cursor, store, table: str) -> int:
-    if store.engine == "postgres":
-        return cursor.execute("SELECT COUNT(*) AS n FROM pg_tables WHERE tablename = ? AND "
-                              "schemaname LIKE 'pg_temp%'", (table,)).fetchone()["n"]
-    return cursor.execute("SELECT COUNT(*) AS n FROM temp.sqlite_master WHERE name = ?",
-                          (table,)).fetchone()["n"]
-
-
-def test_a_range_read_once_is_copied_from_within_its_block_and_dropped_after(app):
-    """Audit cuts each state's values out once, into a table its statements copy from, on
-    both engines (in parallel on PostgreSQL): the table lives for the block only, and a
-    failure inside the block leaves nothing behind for the next range."""
-    store = app.read_side.store
-    seed(app)
-    app.submit(wic(period="2018-11"), provider_of("RY6"))
-    select, params = _fill(store, audit.SUBMISSIONS[store.engine][0])
-    with store.applying() as cursor:
-        with parallel.read_once(cursor, "audit_parsed", select, params):
-            rows = cursor.execute("SELECT period, provider, source_row, timed FROM "
-                                  "audit_parsed ORDER BY position").fetchall()
-            assert _tables_named(cursor, store, "audit_parsed") == 1
-        assert _tables_named(cursor, store, "audit_parsed") == 0
-    assert rows and all(r["provider"] and r["timed"] for r in rows)
-    assert rows[-1]["period"] == "2018-11" and rows[-1]["provider"] == "RY6"
-    with pytest.raises(RuntimeError), store.applying() as cursor:
-        with parallel.read_once(cursor, "audit_parsed", select, params):
-            raise RuntimeError("a statement of the block failed")
-    with store.applying() as cursor:
-        assert _tables_named(cursor, store, "audit_parsed") == 0
-        with parallel.read_once(cursor, "audit_parsed", select, params):
-            again = cursor.execute("SELECT COUNT(*) AS n FROM audit_parsed").fetchone()["n"]
-    assert again == len(rows)
