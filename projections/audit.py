@@ -262,12 +262,8 @@ def audit_events(store, organisation=None, event_type=None, aggregate_type=None,
     if limit < 1:
         raise ValueError("limit must be at least 1")
     limit = min(limit, MAX_LIMIT)
-    where, params, codes = _filters(organisation, event_type, aggregate_type, actor,
-                                    recorded_from, recorded_to, period, as_of, after)
-    if aggregate_id:
-        where.append("e.aggregate_id = ?")
-        params.append(str(aggregate_id))
-    query, params = page(branches(where, params, codes), limit + 1)
+    query, params = page(parts(organisation, event_type, aggregate_type, actor, recorded_from,
+                               recorded_to, period, as_of, after, aggregate_id), limit + 1)
     with store.reading() as cursor:
         rows = cursor.execute(query, params).fetchall()
         more = len(rows) > limit
@@ -290,22 +286,34 @@ def audit_event(store, position: int) -> dict | None:
     return _item(row, codes[row["position"]], data[row["position"]])
 
 
-def branches(where: list[str], params: list, codes: list[str] | None) -> list[tuple]:
-    """The (conditions, parameters) of each part of a page: one, or with organisations
-    (``codes``) two: the events filed under one of them in their own row, and those
-    filed in the link table. An event is filed in one place or the other, never both,
-    so the two parts never repeat an event."""
-    if not codes:
-        return [(where, params)]
+def parts(organisation=None, event_type=None, aggregate_type=None, actor=None,
+          recorded_from=None, recorded_to=None, period=None, as_of=None, after=None,
+          aggregate_id=None) -> list[tuple[list[str], list]]:
+    """The (conditions, parameters) of each part of a page (``audit_events``' filters).
+
+    One part, or for organisations two: the events filed under one of them in their own
+    row, and those filed in the link table. An event is filed in one place or the
+    other, never both, so the parts never repeat an event. An organisation's events are
+    a few thousand at most: each part reads them by its own index and checks the other
+    filters on the rows it finds, where a planner without statistics might walk another
+    filter's index (every submission, say) looking for them."""
+    filters = (event_type, aggregate_type, actor, recorded_from, recorded_to, period, as_of,
+               after, aggregate_id)
+    if not organisation:
+        return [_conditions(*filters, _column)]
+    codes = [organisation] if isinstance(organisation, str) else list(organisation)
+    codes = [code.upper() for code in codes]
     marks = placeholders(codes)
-    return [([f"e.organisation IN ({marks})", *where], [*codes, *params]),
+    own, own_params = _conditions(*filters, _checked_but_position)
+    shared, shared_params = _conditions(*filters, _checked)
+    return [([f"e.organisation IN ({marks})", *own], [*codes, *own_params]),
             ([f"e.position IN (SELECT o.position FROM audit_organisations o WHERE o.code IN "
-              f"({marks}))", *where], [*codes, *params])]
+              f"({marks}))", *shared], [*codes, *shared_params])]
 
 
 def page(parts: list[tuple], size: int) -> tuple[str, list]:
     """The query of a page of ``size`` events, newest first, and its parameters: each part
-    (``branches``) is a ``page_query`` of its own; two parts' pages are merged, so that
+    (``parts``) is a ``page_query`` of its own; two parts' pages are merged, so that
     at most twice the page's size is sorted however many events match."""
     if len(parts) == 1:
         (where, params), = parts
@@ -363,47 +371,60 @@ def open_queries(store, as_of=None) -> list[dict]:
             for query in waiting.values()]
 
 
-def _filters(organisation, event_type, aggregate_type, actor, recorded_from, recorded_to,
-             period, as_of, after) -> tuple[list[str], list, list[str] | None]:
-    """The conditions of a page and their parameters, and the organisations asked for
-    (None for any), whose filings ``branches`` reads in two parts."""
+def _column(name: str) -> str:
+    return f"e.{name}"
+
+
+def _checked(name: str) -> str:
+    """A column whose condition is checked on the rows another index finds: ``|| ''``
+    (``+ 0`` for the position) keeps both engines' planners off the column's index."""
+    return f"(e.{name} + 0)" if name == "position" else f"(e.{name} || '')"
+
+
+def _checked_but_position(name: str) -> str:
+    """As ``_checked``, but a page's cursor still seeks an index of (column, position)."""
+    return _column(name) if name == "position" else _checked(name)
+
+
+def _conditions(event_type, aggregate_type, actor, recorded_from, recorded_to, period, as_of,
+                after, aggregate_id, column) -> tuple[list[str], list]:
+    """The conditions of the filters but the organisation, and their parameters, each
+    column written by ``column``."""
     where, params = [], []
 
     def add(condition: str, *values) -> None:
         where.append(condition)
         params.extend(values)
 
-    codes = None
-    if organisation:
-        codes = [organisation] if isinstance(organisation, str) else list(organisation)
-        codes = [c.upper() for c in codes]
     kinds = [aggregate_type] if aggregate_type else []
     if event_type:
         kind, _, name = event_type.rpartition(".")
-        add("e.event_type = ?", name)
+        add(f"{column('event_type')} = ?", name)
         kinds += [kind] if kind else []
     for kind in kinds:
         if event_type:
             # Its index gives the page and the kind is checked on the rows it finds: a
             # planner without statistics (SQLite's) might otherwise walk the kind's index.
-            add("e.aggregate_type || '' = ?", kind)
+            add(f"{_checked('aggregate_type')} = ?", kind)
         else:
-            add("e.aggregate_type = ?", kind)
-            if kind != "Submission":
+            add(f"{column('aggregate_type')} = ?", kind)
+            if kind != "Submission" and column is _column:
                 add(f"e.{NOT_SUBMISSIONS}")
     if actor:
-        add("e.actor_user = ?", actor)
+        add(f"{column('actor_user')} = ?", actor)
     if recorded_from is not None:
-        add("e.recorded_at >= ?", stamp(moment(recorded_from)))
+        add(f"{column('recorded_at')} >= ?", stamp(moment(recorded_from)))
     if recorded_to is not None:
-        add("e.recorded_at < ?", stamp(moment(recorded_to, end_of_day=True)))
+        add(f"{column('recorded_at')} < ?", stamp(moment(recorded_to, end_of_day=True)))
     if period:
-        add("e.period = ?", period)
+        add(f"{column('period')} = ?", period)
     if as_of is not None:
-        add("e.recorded_at <= ?", known_by(as_of))
+        add(f"{column('recorded_at')} <= ?", known_by(as_of))
     if after is not None:
-        add("e.position < ?", int(after))
-    return where, params, codes
+        add(f"{column('position')} < ?", int(after))
+    if aggregate_id:
+        add(f"{column('aggregate_id')} = ?", str(aggregate_id))
+    return where, params
 
 
 def _organisations(cursor, rows: list[dict]) -> dict[int, list[str]]:

@@ -2,14 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from projections.audit import (
-    _filters,
-    audit_event,
-    audit_events,
-    branches,
-    open_queries,
-    page_query,
-)
+from projections.audit import audit_event, audit_events, open_queries, page_query, parts
 from projections.eventlog import read_events
 from registry.imports import import_csv
 from tests.builders import ADMIN, commissioner_of, provider_of, seed, wic
@@ -109,34 +102,69 @@ FILTER_INDEXES = [({"event_type": "Submitted"}, ["audit_events_type"]),
                   ({"as_of": datetime(2026, 1, 1, tzinfo=UTC)}, [None])]
 
 
+def _plan(store, where: list[str], params: list) -> tuple[list[str], list[str]]:
+    """The plan of a part of a page (SQLite's EXPLAIN QUERY PLAN; PostgreSQL's EXPLAIN
+    with sorts and sequential scans priced out, as at scale), and its sorts."""
+    with store.reading() as cursor:
+        if store.engine == "postgres":
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            plan = [r["QUERY PLAN"] for r in cursor.execute(
+                "EXPLAIN " + page_query(where), (*params, 51)).fetchall()]
+            return plan, [line for line in plan if "Sort" in line]
+        plan = [r["detail"] for r in cursor.execute(
+            "EXPLAIN QUERY PLAN " + page_query(where), (*params, 51)).fetchall()]
+        return plan, [line for line in plan if "TEMP B-TREE" in line]
+
+
 @pytest.mark.parametrize("rebuilt", [False, True], ids=["caught-up", "rebuilt"])
 def test_a_page_of_any_one_filter_is_read_in_log_order_not_sorted(seeded, rebuilt):
-    """The plan of each part of a page (SQLite's EXPLAIN QUERY PLAN; PostgreSQL's EXPLAIN
-    with sorts and sequential scans priced out, as at scale) reads the filter's own
-    index, in log order: no sort of every event of, say, a type, to show the newest
-    fifty. (Two parts' pages are merged by a sort of at most twice a page.)"""
+    """Each part of a page reads the filter's own index, in log order: no sort of every
+    event of, say, a type, to show the newest fifty. (Two parts' pages are merged by a
+    sort of at most twice a page.)"""
     seeded.submit(wic(), provider_of("RY6"))
     seeded.read_side.rebuild("audit") if rebuilt else seeded.read_side.catch_up()
     store = seeded.read_side.store
-    arguments = dict.fromkeys(("organisation", "event_type", "aggregate_type", "actor",
-                               "recorded_from", "recorded_to", "period", "as_of", "after"))
     for filters, indexes in FILTER_INDEXES:
-        parts = branches(*_filters(**{**arguments, **filters}))
-        assert len(parts) == len(indexes), filters
-        for (where, params), index in zip(parts, indexes, strict=True):
-            with store.reading() as cursor:
-                if store.engine == "postgres":
-                    cursor.execute("SET LOCAL enable_sort = off")
-                    cursor.execute("SET LOCAL enable_seqscan = off")
-                    plan = [r["QUERY PLAN"] for r in cursor.execute(
-                        "EXPLAIN " + page_query(where), (*params, 51)).fetchall()]
-                    sorted_ = [line for line in plan if "Sort" in line]
-                else:
-                    plan = [r["detail"] for r in cursor.execute(
-                        "EXPLAIN QUERY PLAN " + page_query(where), (*params, 51)).fetchall()]
-                    sorted_ = [line for line in plan if "TEMP B-TREE" in line]
+        found = parts(**filters)
+        assert len(found) == len(indexes), filters
+        for (where, params), index in zip(found, indexes, strict=True):
+            plan, sorted_ = _plan(store, where, params)
             assert sorted_ == [], (filters, plan)
             assert index is None or any(index in line for line in plan), (filters, plan)
+
+
+OTHER_FILTERS = [{"event_type": "Submitted"}, {"event_type": "Submission.Restated"},
+                 {"aggregate_type": "Contract"}, {"actor": "user@RY6"}, {"period": "2019-01"},
+                 {"recorded_from": datetime(2026, 1, 1, tzinfo=UTC)},
+                 {"as_of": datetime(2026, 1, 1, tzinfo=UTC)}, {"after": 10 ** 9}]
+
+
+@pytest.mark.parametrize("rebuilt", [False, True], ids=["caught-up", "rebuilt"])
+def test_an_organisations_page_with_another_filter_reads_only_its_own_filings(seeded, rebuilt):
+    """With any other filter, an organisation's page reads the organisation's own index
+    (its cursor seeking in it) and its link-table filings, and checks the other filter
+    on the rows they give: never a walk of, say, every submission's type entry."""
+    seeded.submit(wic(), provider_of("RY6"))
+    seeded.read_side.rebuild("audit") if rebuilt else seeded.read_side.catch_up()
+    store = seeded.read_side.store
+    others = [f"audit_events_{name}" for name in ("recorded", "actor", "type", "period",
+                                                  "aggregate", "aggregate_type")]
+    for filters in OTHER_FILTERS:
+        own, shared = parts(organisation="RY6", **filters)
+        for (where, params), index in ((own, "audit_events_organisation"),
+                                       (shared, "audit_organisations_code")):
+            plan, sorted_ = _plan(store, where, params)
+            assert sorted_ == [], (filters, plan)
+            assert any(index in line for line in plan), (filters, plan)
+            assert not [line for line in plan if any(f"{name} " in line or
+                                                     line.endswith(name) for name in others)
+                        ], (filters, plan)
+        if "after" in filters:  # the cursor is a bound of the index's scan, not a filter
+            plan, _ = _plan(store, *own)
+            seeks = [line for line in plan if "audit_events_organisation (" in line
+                     or "Index Cond" in line]
+            assert any("position<" in line or '"position" <' in line for line in seeks), plan
 
 
 def test_as_of_leaves_out_what_was_recorded_later(seeded):
