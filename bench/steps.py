@@ -242,10 +242,14 @@ def _latencies(result, label: str, cold: list[float], warm: list[float], floor: 
                        detail=f"{len(samples)} samples")
 
 
+# The API's history pages by a cursor (``limit``); the bench times its first page too.
+HISTORY_PAGE = 100
+
+
 @register("queries", "Query latency through the API's functions", needs=("import", "rebuild"))
 def queries(ctx: StepContext, result: StepResult) -> None:
     from projections.benchmarks import benchmark
-    from projections.histories import history
+    from projections.histories import history, history_page
     from projections.spc_charts import spc_chart
     from projections.store import ReadStore
     from projections.timestamps import parse_stamp
@@ -287,6 +291,9 @@ def queries(ctx: StepContext, result: StepResult) -> None:
         def asof_history(s, key):
             history(s, key, as_of)
 
+        def history_first_page(s, key):
+            history_page(s, key, limit=HISTORY_PAGE)
+
         def raw(statement):
             def fetch(s, key):
                 with s.reading() as cursor:
@@ -304,6 +311,10 @@ def queries(ctx: StepContext, result: StepResult) -> None:
         raw_history = raw(f"SELECT h.position, h.organisations, e.state FROM history_events h "
                           f"JOIN {store.events_table} e ON e.{store.events_position} = "
                           "h.position WHERE h.organisation = ?")
+        raw_history_page = raw(
+            f"SELECT h.position, h.organisations, e.state FROM history_events h "
+            f"JOIN {store.events_table} e ON e.{store.events_position} = h.position "
+            f"WHERE h.organisation = ? ORDER BY h.position LIMIT {HISTORY_PAGE}")
         plan = (
             ("benchmark query", live_benchmark, "cells", raw_cell,
              "raw SELECT of the cell's stored rows", 20),
@@ -317,6 +328,8 @@ def queries(ctx: StepContext, result: StepResult) -> None:
              "raw SELECT of the organisation's history rows and events", None),
             ("as-of history query", asof_history, "providers", raw_history,
              "raw SELECT of the organisation's history rows and events", None),
+            (f"history query, a page of {HISTORY_PAGE}", history_first_page, "providers",
+             raw_history_page, "raw SELECT of the page's history rows and events", None),
         )
         for label, function, keys, floor_fn, floor_label, target in plan:
             wrap = (lambda k: (k,)) if keys == "providers" else (lambda k: k)

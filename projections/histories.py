@@ -284,14 +284,34 @@ def lineage(store, code: str, as_of: datetime | None = None) -> list[str]:
 def history(store, code: str, as_of: datetime | None = None) -> list[dict]:
     """Every event concerning ``code`` or its predecessors, in recorded order: each event's
     record (``LoggedEvent.as_dict``) with the organisations it concerns."""
+    return history_page(store, code, as_of)["items"]
+
+
+def history_page(store, code: str, as_of: datetime | None = None, after: int | None = None,
+                 limit: int | None = None) -> dict:
+    """The events of ``history`` after position ``after`` (the previous page's ``next``),
+    at most ``limit`` of them (all without): {"items": [...], "next": the position to
+    pass as ``after`` for the next page, or None on the last}."""
+    if limit is not None and int(limit) < 1:
+        raise ValueError("limit must be at least 1")
     codes = lineage(store, code.upper(), as_of)
     marks = ",".join("?" * len(codes))
     known_at = stamp(as_of) if as_of else "9999"
+    where, params = "", [*codes, known_at]
+    if after is not None:
+        where = " AND position > ?"
+        params.append(int(after))
+    if limit is not None:
+        # An event filed under several of the lineage's organisations has a row under
+        # each: enough rows for one more event than the page, however they repeat.
+        where += " ORDER BY position LIMIT ?"
+        params.append((int(limit) + 1) * len(codes))
+    else:
+        where += " ORDER BY position"
     with store.reading() as cursor:
         rows = cursor.execute(
             f"SELECT position, organisations FROM history_events WHERE organisation IN "
-            f"({marks}) AND recorded_at <= ? ORDER BY position",
-            (*codes, known_at)).fetchall_raw()
+            f"({marks}) AND recorded_at <= ?{where}", params).fetchall_raw()
         # An event concerning an organisation and its predecessor (a merger) is filed
         # under each, with the same organisations: adjacent in position order, the
         # repeats are skipped.
@@ -300,6 +320,8 @@ def history(store, code: str, as_of: datetime | None = None) -> list[dict]:
             if row["position"] != last:
                 filed.append((int(row["position"]), row["organisations"]))
                 last = row["position"]
+        more = limit is not None and len(filed) > int(limit)
+        filed = filed[:int(limit)] if limit is not None else filed
         events = records_at(cursor, store, [position for position, _ in filed])
     records, missing = [], []
     for position, organisations in filed:
@@ -314,4 +336,4 @@ def history(store, code: str, as_of: datetime | None = None) -> list[dict]:
         # holds; the audit index still lists them and the ledger's verification names them.
         log.warning("the history of %s leaves out events the log no longer holds: %s",
                     code.upper(), ", ".join(map(str, missing[:20])))
-    return records
+    return {"items": records, "next": filed[-1][0] if more else None}

@@ -68,7 +68,8 @@ def test_tiny_benchmark_reports_every_step_with_positive_figures(engine_args, tm
     for label in ("bulk import", "raw eventsourcing append", "raw executemany",
                   "rebuild 'benchmarks'", "benchmark query, cold, p95",
                   "as-of benchmark query, warm, p95", "SPC query", "history query",
-                  "ledger verify", "benchmark API throughput", "benchmark API latency p95",
+                  "history query, a page of 100", "ledger verify", "benchmark API throughput",
+                  "benchmark API latency p95",
                   "FT pack, gather and render, drawing every chart (cold",
                   "FT pack, render with its charts kept (warm",
                   "FT pack, warm render per 20 pages"):

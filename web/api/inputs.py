@@ -138,6 +138,15 @@ class Moment(fields.String):
         return moment
 
 
+class HistoryQuery(TableQuery):
+    cursor = fields.String(validate=validate.Regexp(r"^[0-9]{1,18}$"), metadata={
+        "description": "The previous page's `X-Next-Cursor` header"})
+    limit = fields.Integer(validate=validate.Range(min=1, max=5000), metadata={
+        "description": "At most this many events, oldest first; the next page's cursor "
+                       "is in the `X-Next-Cursor` header (empty on the last page). "
+                       "Without it, the whole history"})
+
+
 class AuditQuery(TableQuery):
     organisation = Code(metadata={"description": "Events concerning this organisation"})
     event_type = fields.String(validate=[validate.Length(max=100), storable], metadata={

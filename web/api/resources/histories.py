@@ -4,11 +4,10 @@ import json
 
 from flask import g, request
 
-from projections.histories import history
+from projections.histories import history_page
 from web.api import api, dump, query
 from web.api import inputs as i
 from web.api import report_schemas as r
-from web.api import schemas as s
 from web.api.spec import operation
 from web.context import not_found, store
 from web.downloads import csv_response, wants_csv
@@ -16,19 +15,27 @@ from web.downloads import csv_response, wants_csv
 
 @api.get("/organisations/<code>/history")
 @operation("History of an organisation", tag="catalogue", path=i.OrganisationPath,
-           query=s.TableQuery,
+           query=i.HistoryQuery,
            response=r.HistoryEvent, many=True, csv=True, errors=(404,))
 def organisation_history(**raw):
     """Every recorded event about the organisation and its predecessors, oldest first,
-    as known at ``as_of``; ``format=csv`` downloads it."""
-    query(s.TableQuery)
+    as known at ``as_of``; ``format=csv`` downloads it. With ``limit``, a page of it: the
+    next page's ``cursor`` is in the ``X-Next-Cursor`` header (empty on the last)."""
+    args = query(i.HistoryQuery)
     code = i.path(i.OrganisationPath, **raw)["code"]
-    events = history(store(), code, g.as_of)
-    if not events:
+    cursor = int(args["cursor"]) if args.get("cursor") else None
+    page = history_page(store(), code, g.as_of, after=cursor, limit=args.get("limit"))
+    events = page["items"]
+    if not events and (cursor is None or not history_page(store(), code, g.as_of,
+                                                          limit=1)["items"]):
         raise not_found(f"no organisation with code {code} is registered", "code")
     if wants_csv(request):
-        return csv_response([_row(e) for e in events], f"{code}-history")
-    return dump(r.HistoryEvent, events, many=True)
+        response = csv_response([_row(e) for e in events], f"{code}-history")
+    else:
+        response = dump(r.HistoryEvent, events, many=True)[0]
+    if args.get("limit") is not None:
+        response.headers["X-Next-Cursor"] = "" if page["next"] is None else str(page["next"])
+    return response
 
 
 def _row(event: dict) -> dict:
