@@ -308,13 +308,11 @@ def queries(ctx: StepContext, result: StepResult) -> None:
                          "service_line = ?")
         raw_spc_facts = raw("SELECT * FROM spcf_submissions WHERE provider = ? AND "
                             "indicator = ? AND service_line = ?")
-        raw_history = raw(f"SELECT h.position, h.organisations, e.state FROM history_events h "
-                          f"JOIN {store.events_table} e ON e.{store.events_position} = "
-                          "h.position WHERE h.organisation = ?")
-        raw_history_page = raw(
-            f"SELECT h.position, h.organisations, e.state FROM history_events h "
-            f"JOIN {store.events_table} e ON e.{store.events_position} = h.position "
-            f"WHERE h.organisation = ? ORDER BY h.position LIMIT {HISTORY_PAGE}")
+        history_rows = (f"SELECT h.position, h.organisations, e.state FROM history_events h "
+                        f"JOIN {store.events_table} e ON e.{store.events_position} = "
+                        "h.position WHERE h.organisation = ?")
+        raw_history = raw(history_rows)
+        raw_history_page = raw(f"{history_rows} ORDER BY h.position LIMIT {HISTORY_PAGE}")
         plan = (
             ("benchmark query", live_benchmark, "cells", raw_cell,
              "raw SELECT of the cell's stored rows", 20),

@@ -311,17 +311,17 @@ def parts(organisation=None, event_type=None, aggregate_type=None, actor=None,
               f"({marks}))", *shared], [*codes, *shared_params])]
 
 
-def page(parts: list[tuple], size: int) -> tuple[str, list]:
-    """The query of a page of ``size`` events, newest first, and its parameters: each part
-    (``parts``) is a ``page_query`` of its own; two parts' pages are merged, so that
+def page(pieces: list[tuple], size: int) -> tuple[str, list]:
+    """The query of a page of ``size`` events, newest first, and its parameters: each of
+    the ``parts`` is a ``page_query`` of its own; two parts' pages are merged, so that
     at most twice the page's size is sorted however many events match."""
-    if len(parts) == 1:
-        (where, params), = parts
+    if len(pieces) == 1:
+        (where, params), = pieces
         return page_query(where), [*params, size]
     query = " UNION ALL ".join(f"SELECT * FROM ({page_query(where)}) AS part{n}"
-                               for n, (where, _) in enumerate(parts))
+                               for n, (where, _) in enumerate(pieces))
     return (f"{query} ORDER BY position DESC LIMIT ?",
-            [value for _, params in parts for value in (*params, size)] + [size])
+            [value for _, params in pieces for value in (*params, size)] + [size])
 
 
 def page_query(where: list[str]) -> str:

@@ -292,7 +292,8 @@ def history_page(store, code: str, as_of: datetime | None = None, after: int | N
     """The events of ``history`` after position ``after`` (the previous page's ``next``),
     at most ``limit`` of them (all without): {"items": [...], "next": the position to
     pass as ``after`` for the next page, or None on the last}."""
-    if limit is not None and int(limit) < 1:
+    limit = None if limit is None else int(limit)
+    if limit is not None and limit < 1:
         raise ValueError("limit must be at least 1")
     codes = lineage(store, code.upper(), as_of)
     marks = ",".join("?" * len(codes))
@@ -305,7 +306,7 @@ def history_page(store, code: str, as_of: datetime | None = None, after: int | N
         # An event filed under several of the lineage's organisations has a row under
         # each: enough rows for one more event than the page, however they repeat.
         where += " ORDER BY position LIMIT ?"
-        params.append((int(limit) + 1) * len(codes))
+        params.append((limit + 1) * len(codes))
     else:
         where += " ORDER BY position"
     with store.reading() as cursor:
@@ -320,8 +321,8 @@ def history_page(store, code: str, as_of: datetime | None = None, after: int | N
             if row["position"] != last:
                 filed.append((int(row["position"]), row["organisations"]))
                 last = row["position"]
-        more = limit is not None and len(filed) > int(limit)
-        filed = filed[:int(limit)] if limit is not None else filed
+        more = limit is not None and len(filed) > limit
+        filed = filed[:limit]
         events = records_at(cursor, store, [position for position, _ in filed])
     records, missing = [], []
     for position, organisations in filed:

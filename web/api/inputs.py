@@ -138,9 +138,14 @@ class Moment(fields.String):
         return moment
 
 
+def log_cursor(description: str) -> fields.String:
+    """A page's cursor: a log position, as the previous page gave it."""
+    return fields.String(validate=validate.Regexp(r"^[0-9]{1,18}$"),
+                         metadata={"description": description})
+
+
 class HistoryQuery(TableQuery):
-    cursor = fields.String(validate=validate.Regexp(r"^[0-9]{1,18}$"), metadata={
-        "description": "The previous page's `X-Next-Cursor` header"})
+    cursor = log_cursor("The previous page's `X-Next-Cursor` header")
     limit = fields.Integer(validate=validate.Range(min=1, max=5000), metadata={
         "description": "At most this many events, oldest first; the next page's cursor "
                        "is in the `X-Next-Cursor` header (empty on the last page). "
@@ -159,8 +164,7 @@ class AuditQuery(TableQuery):
                                                     "start)"})
     recorded_to = Moment(metadata={"description": "Recorded before (a date: up to its end)"})
     period = PeriodLabel(metadata={"description": "Submissions for this reporting period"})
-    cursor = fields.String(validate=validate.Regexp(r"^[0-9]{1,18}$"), metadata={
-        "description": "The previous page's `next`"})
+    cursor = log_cursor("The previous page's `next`")
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 
