@@ -25,8 +25,7 @@ from ledger.journal import COLUMNS as JOURNAL_COLUMNS
 from ledger.journal import TABLE as JOURNAL
 from ledger.journal import sealer
 from ledger.keys import VerifierKey
-from ledger.leaf import leaf_of, originator_bytes
-from ledger.merkle import leaf_hash
+from ledger.leaf import leaf_digest, originator_bytes
 from ledger.notes import NoteError, open_note
 from projections.engine import Projection, ProjectionFailed
 from projections.eventlog import EVERY_AGGREGATE, event_name, logged_row
@@ -57,6 +56,7 @@ class Ledger(Projection):
                "ON ledger_leaves (position)",)
     # Every row is read by ``file_range`` as stored, not read and decoded by the runner.
     set_based_aggregates = EVERY_AGGREGATE
+    pages_of = 5
 
     def __init__(self, key=None):
         self.verifier: VerifierKey | None = key.verifier if key else None
@@ -72,14 +72,18 @@ class Ledger(Projection):
         self._frontier = merkle.Frontier.restore(
             self._leaves, [bytes.fromhex(h) for h in state["frontier"].split(",") if h])
         self._events, self._leaf_rows, self._node_rows, self._checkpoints = [], [], [], []
+        # Per checkpoint met on this page, by position: its leaf index and the root of the
+        # tree just before its leaf (that of the size a checkpoint usually signs).
+        self._roots: dict[int, tuple[int, bytes]] = {}
 
     def apply(self, cursor, logged) -> None:
         """An event the runner read and decoded (only with ``set_based`` off)."""
         stored = logged.notification
-        self._add(logged.position, stored.originator_id, stored.originator_version,
-                  stored.topic, stored.state)
         if stored.topic == CHECKPOINT_TOPIC:
             self._checkpoints.append(logged)
+            self._roots[logged.position] = (self._leaves, self._frontier.root())
+        self._add(logged.position, stored.originator_id, stored.originator_version,
+                  stored.topic, stored.state)
 
     def file_range(self, cursor, after: int, last: int) -> None:
         """Every stored row after ``after`` up to ``last``, read as stored: the leaf is
@@ -88,32 +92,37 @@ class Ledger(Projection):
         there, named by its position."""
         store = cursor.store
         position = store.events_position
-        rows = cursor.execute(
-            f"SELECT {position} AS position, originator_id, originator_version, topic, state "
+        rows = cursor.tuples(
+            f"SELECT {position}, originator_id, originator_version, topic, state "
             f"FROM {store.events_table} WHERE {position} > ? AND {position} <= ? "
-            f"ORDER BY {position}", (after, last)).fetchall_raw()
-        add, checkpoints = self._add, self._checkpoints
-        for row in rows:
-            at, topic = int(row["position"]), row["topic"]
+            f"ORDER BY {position}", (after, last))
+        add = self._add
+        for at, originator, version, topic, state in rows:
+            if topic == CHECKPOINT_TOPIC:
+                self._checkpoints.append(logged_row(
+                    {"position": at, "originator_id": originator, "originator_version": version,
+                     "topic": topic, "state": state}, store.mapper))
+                self._roots[at] = (self._leaves, self._frontier.root())
             try:
-                add(at, row["originator_id"], int(row["originator_version"]), topic,
-                    row["state"])
+                add(at, originator, version, topic, state)
             except Exception as error:
                 raise ProjectionFailed(self.name, at, event_name(topic), error) from error
-            if topic == CHECKPOINT_TOPIC:
-                checkpoints.append(logged_row(row, store.mapper))
 
     def _add(self, position: int, originator, version: int, topic: str, state) -> None:
         """The event's leaf: hashed, put in the tree, kept to compare with the journal."""
         raw = originator_bytes(originator)
-        digest = leaf_hash(leaf_of(position, raw, version, topic, bytes(state)))
+        version = int(version)
+        digest = leaf_digest(position, raw, version, topic, bytes(state))
         hexed = digest.hex()
-        self._events.append((position, _dashed(raw), version, hexed))
-        self._leaf_rows.append((self._leaves, position, hexed))
-        self._leaves += 1
-        for level, index, node in self._frontier.append(digest):
-            if level:
-                self._node_rows.append((level, index, node.hex()))
+        leaves = self._leaves
+        self._events.append((position, raw, version, hexed))
+        self._leaf_rows.append((leaves, position, hexed))
+        self._leaves = leaves + 1
+        if leaves & 1:  # the leaf completes at least one node: store each (level >= 1)
+            self._node_rows.extend((level, index, node.hex()) for level, index, node
+                                   in self._frontier.append(digest)[1:])
+        else:
+            self._frontier.append(digest)
 
     def finish_page(self, cursor) -> None:
         cursor.executemany("INSERT INTO ledger_leaves (leaf_index, position, leaf_hash) "
@@ -132,53 +141,71 @@ class Ledger(Projection):
                         ",".join(h.hex() for h in self._frontier.hashes)))
 
     def _compare_with_journal(self, cursor) -> list[tuple]:
+        """Each event of the page against the journal entry written with it. An entry
+        that is the next one, sealed, at the event's position, for the same aggregate
+        and version and with the same leaf hash is the usual case and costs one pass of
+        comparisons; anything else goes through ``_mismatch``, which says what differs."""
         problems = []
         seal = sealer(self.mac_key).seal
         entries = _journal(cursor, self._journal_next, len(self._events))
         entry = next(entries, None)
-        for position, originator, version, digest in self._events:
-            while True:
-                if entry is None:
-                    problems.append(_inserted(position, originator, version))
-                    break
-                index = int(entry["leaf_index"])
-                if index != self._journal_next:
-                    problems.append((self._journal_position + 1, "gap",
-                                     f"journal entries {self._journal_next} to {index - 1} "
-                                     f"are missing: events after position "
-                                     f"{self._journal_position} were deleted with them"))
-                    self._journal_next = index
-                if seal(index, int(entry["position"]), entry["leaf_hash"]) != entry["seal"]:
-                    problems.append((int(entry["position"]), "journal",
-                                     f"the journal entry for position {entry['position']} "
-                                     "was altered: its seal does not match"))
-                if int(entry["position"]) < position:
-                    problems.append((int(entry["position"]), "deleted",
-                                     f"the event recorded at position {entry['position']} "
-                                     f"({entry['originator_id']} version {entry['version']}) "
-                                     "is missing from the log"))
-                    entry = self._advance(entry, entries)
+        for event in self._events:
+            if entry is not None:
+                index, at, originator, version, hexed, sealed = entry
+                position = event[0]
+                if (index == self._journal_next and at == position and hexed == event[3]
+                        and version == event[2] and originator == _dashed(event[1])
+                        and seal(index, at, hexed) == sealed):
+                    self._journal_next, self._journal_position = index + 1, at
+                    entry = next(entries, None)
                     continue
-                if int(entry["position"]) > position:
-                    problems.append(_inserted(position, originator, version))
-                    break
-                if (entry["originator_id"], int(entry["version"])) != (originator, version):
-                    problems.append((position, "reordered",
-                                     f"position {position} holds {originator} version "
-                                     f"{version}, but the registry wrote "
-                                     f"{entry['originator_id']} version {entry['version']} "
-                                     "there"))
-                elif entry["leaf_hash"] != digest:
-                    problems.append((position, "edited",
-                                     f"the event at position {position} ({originator} "
-                                     f"version {version}) was changed after it was written"))
-                entry = self._advance(entry, entries)
-                break
+            entry = self._mismatch(event, entry, entries, seal, problems)
         return problems
 
+    def _mismatch(self, event, entry, entries, seal, problems: list):
+        """What the journal says of an event that is not the usual case: an entry
+        missing (a gap, a deletion), altered (its seal), or another event's; returns the
+        entry to compare the next event with."""
+        position, raw, version, digest = event
+        originator = _dashed(raw)
+        while True:
+            if entry is None:
+                problems.append(_inserted(position, originator, version))
+                return entry
+            index, at, entry_originator, entry_version, entry_hash, sealed = entry
+            index, at, entry_version = int(index), int(at), int(entry_version)
+            if index != self._journal_next:
+                problems.append((self._journal_position + 1, "gap",
+                                 f"journal entries {self._journal_next} to {index - 1} "
+                                 f"are missing: events after position "
+                                 f"{self._journal_position} were deleted with them"))
+                self._journal_next = index
+            if seal(index, at, entry_hash) != sealed:
+                problems.append((at, "journal", f"the journal entry for position {at} "
+                                 "was altered: its seal does not match"))
+            if at < position:
+                problems.append((at, "deleted",
+                                 f"the event recorded at position {at} "
+                                 f"({entry_originator} version {entry_version}) "
+                                 "is missing from the log"))
+                entry = self._advance(entry, entries)
+                continue
+            if at > position:
+                problems.append(_inserted(position, originator, version))
+                return entry
+            if (entry_originator, entry_version) != (originator, version):
+                problems.append((position, "reordered",
+                                 f"position {position} holds {originator} version "
+                                 f"{version}, but the registry wrote "
+                                 f"{entry_originator} version {entry_version} there"))
+            elif entry_hash != digest:
+                problems.append((position, "edited",
+                                 f"the event at position {position} ({originator} "
+                                 f"version {version}) was changed after it was written"))
+            return self._advance(entry, entries)
+
     def _advance(self, entry, entries):
-        self._journal_next = int(entry["leaf_index"]) + 1
-        self._journal_position = int(entry["position"])
+        self._journal_next, self._journal_position = int(entry[0]) + 1, int(entry[1])
         return next(entries, None)
 
     def _check_checkpoint(self, cursor, logged) -> list[tuple]:
@@ -195,11 +222,14 @@ class Ledger(Projection):
             if (signed.tree_size, signed.root_hash.hex()) != (data.tree_size, data.root_hash):
                 raise NoteError("the recorded size or root differs from the signed note")
             # The checkpoint's own leaf is already in the tree, so its size is below it.
-            leaf = _leaf_index(cursor, logged.position)
+            leaf, root_before = self._roots[logged.position]
             if signed.tree_size > leaf:
                 raise NoteError(f"it covers {signed.tree_size} leaves but only {leaf} "
                                 "events precede it")
-            recomputed = merkle.root(signed.tree_size, subtree(cursor))
+            # Usually the tree it signed is the one its own leaf extends; an older one
+            # (events saved between signing and recording) is read from the stored tree.
+            recomputed = (root_before if signed.tree_size == leaf
+                          else merkle.root(signed.tree_size, subtree(cursor)))
             if recomputed != signed.root_hash:
                 raise NoteError(f"the events now stored give root {recomputed.hex()}, not "
                                 f"the signed {signed.root_hash.hex()}: an event up to leaf "
@@ -229,22 +259,17 @@ def _inserted(position: int, originator: str, version: int) -> tuple:
 
 
 def _journal(cursor, start: int, first: int = JOURNAL_CHUNK):
-    """Journal entries from leaf index ``start`` on, fetched a chunk at a time (the first
-    of ``first`` entries: as many as the page has events, which is what it usually needs)."""
+    """Journal entries from leaf index ``start`` on, as tuples of ``JOURNAL_COLUMNS``,
+    fetched a chunk at a time (the first of ``first`` entries: as many as the page has
+    events, which is what it usually needs)."""
     size = max(1, first)
     while True:
-        rows = cursor.execute(f"SELECT {JOURNAL_COLUMNS} FROM {JOURNAL} WHERE leaf_index >= ? "
-                              "ORDER BY leaf_index LIMIT ?", (start, size)).fetchall_raw()
+        rows = cursor.tuples(f"SELECT {JOURNAL_COLUMNS} FROM {JOURNAL} WHERE leaf_index >= ? "
+                             "ORDER BY leaf_index LIMIT ?", (start, size))
         yield from rows
         if len(rows) < size:
             return
-        start, size = int(rows[-1]["leaf_index"]) + 1, JOURNAL_CHUNK
-
-
-def _leaf_index(cursor, position: int) -> int:
-    row = cursor.execute("SELECT leaf_index FROM ledger_leaves WHERE position = ?",
-                         (position,)).fetchone()
-    return int(row["leaf_index"])
+        start, size = int(rows[-1][0]) + 1, JOURNAL_CHUNK
 
 
 def subtree(cursor):

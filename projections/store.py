@@ -107,6 +107,25 @@ class Cursor:
         (``sqlite3.Row``, psycopg's dict rows), without a copy of each: for hot loops."""
         return self._cursor.fetchall()
 
+    def tuples(self, statement: str, params=()) -> list[tuple]:
+        """The rows of ``statement`` as plain tuples in the order of its select list, made
+        by the driver without names: for the hottest loops, which unpack each row. On
+        PostgreSQL the rows come in binary: a ``bytea`` column is sent as it is, not as
+        hex text decoded again here, and no dict is built per row (together 2 µs of a
+        row of ~700 bytes; the values are of the same Python types either way)."""
+        cursor = self._cursor
+        saved = cursor.row_factory
+        try:
+            if self.engine == "postgres":
+                cursor.row_factory = psycopg.rows.tuple_row
+                cursor.execute(self._adapt(statement), tuple(params) or None, binary=True)
+            else:
+                cursor.row_factory = None
+                cursor.execute(statement, tuple(params))
+            return cursor.fetchall()
+        finally:
+            cursor.row_factory = saved
+
     def fetchone(self) -> dict | None:
         row = self._cursor.fetchone()
         return None if row is None else dict(row)

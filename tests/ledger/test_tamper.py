@@ -8,7 +8,9 @@ from click.testing import CliRunner
 from eventsourcing.persistence import IntegrityError
 
 from ledger.leaf import event_leaf_hash
+from ledger.notes import Checkpoint
 from ledger.service import LedgerProblems
+from registry.checkpoint import LedgerCheckpoint
 from registry.cli import main
 from registry.identity import user_id
 from registry.provenance import Actor, Provenance
@@ -234,3 +236,43 @@ def test_the_rows_read_as_stored_give_the_ledger_the_decoded_events_give(ledgere
     assert app.read_side.checksums("ledger") == digest
     assert (second["tree_size"], second["root_hash"]) == (first["tree_size"],
                                                           first["root_hash"])
+
+
+def record_checkpoint(app, size: int, root_hex: str) -> int:
+    """A checkpoint signed with the ledger's key over ``size`` leaves and ``root_hex``,
+    recorded now, whatever was saved since the tree had that size; its position."""
+    key = app.ledger.key
+    note = Checkpoint(key.name, size, bytes.fromhex(root_hex),
+                      "2026-12-06T10:00:00.000000Z").sign(key)
+    app.save(LedgerCheckpoint(tree_size=size, root_hash=root_hex,
+                              signed_at="2026-12-06T10:00:00.000000Z", note=note,
+                              verifier_key=str(app.ledger.verifier),
+                              provenance=ADMIN.as_dict()))
+    return app.recorder.max_notification_id()
+
+
+def test_a_checkpoint_of_an_older_tree_is_checked_against_that_tree(ledgered):
+    """Events saved between signing a checkpoint and recording it: the tree it signed is
+    older than the one its own leaf extends, and is read back from the stored tree."""
+    app, _ = ledgered
+    older = app.ledger.state()
+    add_users(app, ["between1", "between2"])
+    kept = record_checkpoint(app, older["tree_size"], older["root_hash"])
+    forged = record_checkpoint(app, older["tree_size"] - 1, older["root_hash"])
+    report = app.ledger.verify()
+    assert first_problem(report) == (forged, {"checkpoint"})
+    problems = [p for p in report["problems"] if p["kind"] == "checkpoint"]
+    assert len(problems) == 1 and "the events now stored give root" in problems[0]["detail"]
+    verified = {c["tree_size"]: c for c in app.ledger.checkpoints()}
+    assert verified[older["tree_size"]]["verified"]
+    assert verified[older["tree_size"]]["position"] == kept
+
+
+def test_a_signed_checkpoint_over_a_wrong_root_is_found(ledgered):
+    """Signed with the right key over the tree its leaf extends, but not that tree's root."""
+    app, _ = ledgered
+    size = app.ledger.state()["tree_size"]
+    forged = record_checkpoint(app, size, "ab" * 32)
+    report = app.ledger.verify()
+    assert first_problem(report) == (forged, {"checkpoint"})
+    assert "the events now stored give root" in report["problems"][0]["detail"]

@@ -66,3 +66,19 @@ def test_a_refused_row_rolls_back_the_whole_page(app):
 ])
 def test_only_plain_inserts_become_copies(statement, copy):
     assert copy_statement(statement) == copy
+
+
+def test_tuples_give_the_rows_values_in_select_order_and_leave_the_cursor_as_it_was(app):
+    store = app.read_side.store
+    _table(store)
+    rows = _rows()
+    with store.transaction() as cursor:
+        cursor.executemany("INSERT INTO copy_probe VALUES (?, ?, ?, ?, ?)", rows)
+    with store.reading() as cursor:
+        found = cursor.tuples("SELECT flag, blob, number, text_value, k FROM copy_probe "
+                              "WHERE k >= ? ORDER BY k", (0,))
+        after = cursor.execute("SELECT k FROM copy_probe ORDER BY k LIMIT 1").fetchall_raw()
+    assert all(type(row) is tuple for row in found)
+    assert [(k, text, number, bytes(blob), bool(flag))
+            for flag, blob, number, text, k in found] == rows
+    assert after[0]["k"] == 0  # rows by name again after it
