@@ -2,8 +2,9 @@
 
 For every event in log order it recomputes the leaf hash from the stored row
 (``ledger.leaf``), appends it to the tree (leaves and every completed perfect
-subtree are stored, so roots and proofs for any size are O(log n) lookups), and
-compares the event with the journal entry the recorder wrote with it:
+subtree of ``STORED_FROM`` levels or more are stored, so roots and proofs for any size
+are O(log n) lookups; a smaller subtree is recomputed from its at most eight leaves),
+and compares the event with the journal entry the recorder wrote with it:
 
 - an event with no journal entry was ``inserted`` outside the registry;
 - a journal entry whose event is gone was ``deleted``;
@@ -32,6 +33,11 @@ from projections.eventlog import EVERY_AGGREGATE, event_name, logged_row
 
 CHECKPOINT_TOPIC = "registry.checkpoint:LedgerCheckpoint.Signed"
 JOURNAL_CHUNK = 1000
+STORED_FROM = 4
+"""The lowest level of the tree whose nodes are stored (a node of level ``l`` covers
+``2**l`` leaves). Below it a node is the hash of at most eight stored leaves, made again
+when a root or a proof asks for it (one such node per level of a path): storing them
+would write fifteen node rows for every sixteen leaves, ~10% of a verification."""
 
 
 class Ledger(Projection):
@@ -39,8 +45,9 @@ class Ledger(Projection):
     tables: ClassVar[dict[str, str]] = {
         "ledger_leaves": "CREATE TABLE IF NOT EXISTS ledger_leaves ("
         "leaf_index BIGINT PRIMARY KEY, position BIGINT NOT NULL, leaf_hash TEXT NOT NULL)",
-        "ledger_nodes": "CREATE TABLE IF NOT EXISTS ledger_nodes (level INTEGER NOT NULL, "
-        "node_index BIGINT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (level, node_index))",
+        "ledger_nodes": "CREATE TABLE IF NOT EXISTS ledger_nodes (level INTEGER NOT NULL "
+        f"CHECK (level >= {STORED_FROM}), node_index BIGINT NOT NULL, hash TEXT NOT NULL, "
+        "PRIMARY KEY (level, node_index))",
         "ledger_checkpoints": "CREATE TABLE IF NOT EXISTS ledger_checkpoints ("
         "tree_size BIGINT PRIMARY KEY, position BIGINT NOT NULL, root_hash TEXT NOT NULL, "
         "signed_at TEXT NOT NULL, note TEXT NOT NULL, verified INTEGER NOT NULL, "
@@ -118,11 +125,10 @@ class Ledger(Projection):
         self._events.append((position, raw, version, hexed))
         self._leaf_rows.append((leaves, position, hexed))
         self._leaves = leaves + 1
-        if leaves & 1:  # the leaf completes at least one node: store each (level >= 1)
+        completed = self._frontier.append(digest)  # lowest first: levels 0, 1, 2, ...
+        if len(completed) > STORED_FROM:
             self._node_rows.extend((level, index, node.hex()) for level, index, node
-                                   in self._frontier.append(digest)[1:])
-        else:
-            self._frontier.append(digest)
+                                   in completed[STORED_FROM:])
 
     def finish_page(self, cursor) -> None:
         cursor.executemany("INSERT INTO ledger_leaves (leaf_index, position, leaf_hash) "
@@ -275,6 +281,14 @@ def _journal(cursor, start: int, first: int = JOURNAL_CHUNK):
 def subtree(cursor):
     """subtree(level, index) over the stored tree, for merkle.root and the proofs."""
     def lookup(level: int, index: int) -> bytes:
+        if 0 < level < STORED_FROM:
+            width = 1 << level
+            rows = cursor.execute("SELECT leaf_hash FROM ledger_leaves WHERE leaf_index >= ? "
+                                  "AND leaf_index < ? ORDER BY leaf_index",
+                                  (index * width, (index + 1) * width)).fetchall()
+            if len(rows) != width:
+                raise LookupError(f"the ledger has no node at level {level}, index {index}")
+            return merkle.mth([bytes.fromhex(row["leaf_hash"]) for row in rows])
         if level == 0:
             row = cursor.execute("SELECT leaf_hash AS hash FROM ledger_leaves "
                                  "WHERE leaf_index = ?", (index,)).fetchone()
@@ -288,10 +302,15 @@ def subtree(cursor):
 
 
 def stored_nodes(cursor, keys) -> dict[tuple[int, int], bytes]:
-    """The stored tree's nodes at ``keys`` ((level, index); level 0: leaves), read a few
-    hundred per query; a key the tree does not hold raises LookupError."""
+    """The tree's nodes at ``keys`` ((level, index); level 0: leaves), read a few hundred
+    per query (a node below ``STORED_FROM`` made from its leaves, read with the others);
+    a key the tree does not hold raises LookupError."""
+    keys = set(keys)
+    made = {(level, index) for level, index in keys if 0 < level < STORED_FROM}
+    read = (keys - made) | {(0, leaf) for level, index in made
+                            for leaf in range(index << level, (index + 1) << level)}
     by_level: dict[int, list[int]] = {}
-    for level, index in keys:
+    for level, index in read:
         by_level.setdefault(level, []).append(index)
     found = {}
     for level, indexes in sorted(by_level.items()):
@@ -309,9 +328,12 @@ def stored_nodes(cursor, keys) -> dict[tuple[int, int], bytes]:
                                       (level, *chunk)).fetchall()
             found.update(((level, int(r["node_index"])), bytes.fromhex(r["hash"]))
                          for r in rows)
-    for level, index in keys:
+    for level, index in sorted(read):
         if (level, index) not in found:
             raise LookupError(f"the ledger has no node at level {level}, index {index}")
+    for level, index in made:
+        found[(level, index)] = merkle.mth(
+            [found[(0, leaf)] for leaf in range(index << level, (index + 1) << level)])
     return found
 
 

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from ledger.leaf import leaf_data
 from ledger.merkle import ProofError
 from ledger.proofs import verify_document
+from projections.ledger import STORED_FROM
 from registry.cli import main
 from registry.errors import NotFound, RuleViolation
 from tests.ledger import independent_verifier as independent
@@ -141,3 +142,15 @@ def test_the_tree_is_the_same_whatever_the_page_size_it_was_built_in(checkpointe
     runner.rebuild("ledger")
     assert runner.checksums("ledger") == whole
     assert app.ledger.verify(full=False)["ok"]
+
+
+def test_the_tree_stores_every_complete_node_of_four_levels_or_more_and_no_smaller(
+        checkpointed):
+    """Smaller nodes are made from their leaves when asked for (the proofs above use them)."""
+    app, _ = checkpointed
+    size = app.ledger.state()["tree_size"]
+    assert size >= 2 ** (STORED_FROM + 1)  # the paths above went through stored nodes
+    stored = app.read_side.store.query(
+        "SELECT level, COUNT(*) AS n FROM ledger_nodes GROUP BY level ORDER BY level")
+    assert [(int(r["level"]), int(r["n"])) for r in stored] == [
+        (level, size >> level) for level in range(STORED_FROM, size.bit_length())]
