@@ -105,13 +105,16 @@ class Ledger(Projection):
             f"ORDER BY {position}", (after, last))
         add = self._add
         for at, originator, version, topic, state in rows:
-            if topic == CHECKPOINT_TOPIC:
+            try:
+                if topic != CHECKPOINT_TOPIC:
+                    add(at, originator, version, topic, state)
+                    continue
+                before = (self._leaves, self._frontier.root())
+                add(at, originator, version, topic, state)
                 self._checkpoints.append(logged_row(
                     {"position": at, "originator_id": originator, "originator_version": version,
                      "topic": topic, "state": state}, store.mapper))
-                self._roots[at] = (self._leaves, self._frontier.root())
-            try:
-                add(at, originator, version, topic, state)
+                self._roots[at] = before
             except Exception as error:
                 raise ProjectionFailed(self.name, at, event_name(topic), error) from error
 

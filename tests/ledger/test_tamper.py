@@ -276,3 +276,19 @@ def test_a_signed_checkpoint_over_a_wrong_root_is_found(ledgered):
     report = app.ledger.verify()
     assert first_problem(report) == (forged, {"checkpoint"})
     assert "the events now stored give root" in report["problems"][0]["detail"]
+
+
+def test_a_checkpoint_row_whose_aggregate_id_is_no_uuid_is_reported_at_its_position(ledgered):
+    """Read as stored, the row stops the ledger at its own position. (Decoded, the runner
+    cannot make it an event at all, and the ledger stops at the start of its page.)"""
+    app, checkpoint = ledgered
+    if app.read_side.store.engine != "sqlite":
+        pytest.skip("PostgreSQL's events table holds only UUIDs")
+    if not app.read_side.projections["ledger"].set_based:
+        pytest.skip("the runner reads and decodes every row before the ledger sees it")
+    sql(app, "UPDATE {events} SET originator_id = ? WHERE {pos} = ?",
+        ("not-a-uuid", checkpoint["position"]))
+    report = app.ledger.verify()
+    assert report["first_bad_position"] == checkpoint["position"]
+    assert {p["kind"] for p in report["problems"]
+            if p["position"] == checkpoint["position"]} == {"unreadable"}
