@@ -78,19 +78,18 @@ class Ledger(Projection):
         self._journal_position = int(state["journal_position"])
         self._frontier = merkle.Frontier.restore(
             self._leaves, [bytes.fromhex(h) for h in state["frontier"].split(",") if h])
+        # The page's checkpoints: each with its leaf index and the root of the tree just
+        # before its leaf (that of the size a checkpoint usually signs).
         self._events, self._leaf_rows, self._node_rows, self._checkpoints = [], [], [], []
-        # Per checkpoint met on this page, by position: its leaf index and the root of the
-        # tree just before its leaf (that of the size a checkpoint usually signs).
-        self._roots: dict[int, tuple[int, bytes]] = {}
 
     def apply(self, cursor, logged) -> None:
         """An event the runner read and decoded (only with ``set_based`` off)."""
         stored = logged.notification
         if stored.topic == CHECKPOINT_TOPIC:
-            self._checkpoints.append(logged)
-            self._roots[logged.position] = (self._leaves, self._frontier.root())
-        self._add(logged.position, stored.originator_id, stored.originator_version,
-                  stored.topic, stored.state)
+            self._add_checkpoint(logged)
+        else:
+            self._add(logged.position, stored.originator_id, stored.originator_version,
+                      stored.topic, stored.state)
 
     def file_range(self, cursor, after: int, last: int) -> None:
         """Every stored row after ``after`` up to ``last``, read as stored: the leaf is
@@ -106,17 +105,23 @@ class Ledger(Projection):
         add = self._add
         for at, originator, version, topic, state in rows:
             try:
-                if topic != CHECKPOINT_TOPIC:
+                if topic == CHECKPOINT_TOPIC:
+                    self._add_checkpoint(logged_row(
+                        {"position": at, "originator_id": originator,
+                         "originator_version": version, "topic": topic, "state": state},
+                        store.mapper))
+                else:
                     add(at, originator, version, topic, state)
-                    continue
-                before = (self._leaves, self._frontier.root())
-                add(at, originator, version, topic, state)
-                self._checkpoints.append(logged_row(
-                    {"position": at, "originator_id": originator, "originator_version": version,
-                     "topic": topic, "state": state}, store.mapper))
-                self._roots[at] = before
             except Exception as error:
                 raise ProjectionFailed(self.name, at, event_name(topic), error) from error
+
+    def _add_checkpoint(self, logged) -> None:
+        """A checkpoint's leaf, the checkpoint kept with the tree its leaf extends."""
+        before = (self._leaves, self._frontier.root())
+        stored = logged.notification
+        self._add(logged.position, stored.originator_id, stored.originator_version,
+                  stored.topic, stored.state)
+        self._checkpoints.append((logged, *before))
 
     def _add(self, position: int, originator, version: int, topic: str, state) -> None:
         """The event's leaf: hashed, put in the tree, kept to compare with the journal."""
@@ -139,8 +144,8 @@ class Ledger(Projection):
         cursor.executemany("INSERT INTO ledger_nodes (level, node_index, hash) "
                            "VALUES (?, ?, ?)", self._node_rows)
         problems = self._compare_with_journal(cursor)
-        for logged in self._checkpoints:
-            problems += self._check_checkpoint(cursor, logged)
+        for logged, leaf, root_before in self._checkpoints:
+            problems += self._check_checkpoint(cursor, logged, leaf, root_before)
         cursor.executemany("INSERT INTO ledger_problems (position, kind, detail) "
                            "VALUES (?, ?, ?) ON CONFLICT DO NOTHING", problems)
         cursor.execute("DELETE FROM ledger_state WHERE id = 1")
@@ -217,7 +222,7 @@ class Ledger(Projection):
         self._journal_next, self._journal_position = int(entry[0]) + 1, int(entry[1])
         return next(entries, None)
 
-    def _check_checkpoint(self, cursor, logged) -> list[tuple]:
+    def _check_checkpoint(self, cursor, logged, leaf: int, root_before: bytes) -> list[tuple]:
         try:
             data = logged.event
         except Exception as error:  # a checkpoint row rewritten into something unreadable
@@ -231,7 +236,6 @@ class Ledger(Projection):
             if (signed.tree_size, signed.root_hash.hex()) != (data.tree_size, data.root_hash):
                 raise NoteError("the recorded size or root differs from the signed note")
             # The checkpoint's own leaf is already in the tree, so its size is below it.
-            leaf, root_before = self._roots[logged.position]
             if signed.tree_size > leaf:
                 raise NoteError(f"it covers {signed.tree_size} leaves but only {leaf} "
                                 "events precede it")
@@ -284,23 +288,7 @@ def _journal(cursor, start: int, first: int = JOURNAL_CHUNK):
 def subtree(cursor):
     """subtree(level, index) over the stored tree, for merkle.root and the proofs."""
     def lookup(level: int, index: int) -> bytes:
-        if 0 < level < STORED_FROM:
-            width = 1 << level
-            rows = cursor.execute("SELECT leaf_hash FROM ledger_leaves WHERE leaf_index >= ? "
-                                  "AND leaf_index < ? ORDER BY leaf_index",
-                                  (index * width, (index + 1) * width)).fetchall()
-            if len(rows) != width:
-                raise LookupError(f"the ledger has no node at level {level}, index {index}")
-            return merkle.mth([bytes.fromhex(row["leaf_hash"]) for row in rows])
-        if level == 0:
-            row = cursor.execute("SELECT leaf_hash AS hash FROM ledger_leaves "
-                                 "WHERE leaf_index = ?", (index,)).fetchone()
-        else:
-            row = cursor.execute("SELECT hash FROM ledger_nodes WHERE level = ? AND "
-                                 "node_index = ?", (level, index)).fetchone()
-        if row is None:
-            raise LookupError(f"the ledger has no node at level {level}, index {index}")
-        return bytes.fromhex(row["hash"])
+        return stored_nodes(cursor, [(level, index)])[(level, index)]
     return lookup
 
 
