@@ -56,6 +56,12 @@ def originator_bytes(originator_id: UUID | str) -> bytes:
     return UUID(str(originator_id)).bytes
 
 
+def dashed(raw: bytes) -> str:
+    """An aggregate id's 16 bytes as ``str(UUID)`` writes them (as the journal holds it)."""
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 def leaf_data(position: int, originator_id: UUID | str, version: int, topic: str,
               state: bytes) -> bytes:
     return leaf_of(position, originator_bytes(originator_id), version, topic, state)

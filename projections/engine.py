@@ -10,6 +10,7 @@ just before that event and raises ``ProjectionFailed`` naming the position.
 import hashlib
 import json
 import logging
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from projections.eventlog import event_name, read_events, read_range
@@ -62,6 +63,13 @@ class Projection:
         """The aggregates whose events are left to ``file_range`` (none when
         ``set_based`` is off)."""
         return self.set_based_aggregates if self.set_based else ()
+
+    @contextmanager
+    def catching_up(self, store, size: int):
+        """Around one catch-up, which applies the log in ranges of ``size`` events: for a
+        read model that prepares the next range while the runner files this one (the
+        ledger's second process). Nothing by default."""
+        yield
 
     def start_page(self, cursor) -> None:
         """Called before a page of events; projections reset per-page state here."""
@@ -197,11 +205,16 @@ class Runner:
     def _catch_up(self, projection: Projection, progress=None, settle: bool = True) -> int:
         """Apply the events after the projection's position, then (with ``settle``, and
         before a failure is raised) settle the work its pages deferred."""
-        done = 0
         total = self.store.events_after(self.position(projection.name)) if progress else 0
+        size = self.page * projection.pages_of
+        with projection.catching_up(self.store, size):
+            return self._catch_up_ranges(projection, size, total, progress, settle)
+
+    def _catch_up_ranges(self, projection: Projection, size: int, total: int, progress,
+                         settle: bool) -> int:
+        done = 0
         while True:
             position = self.position(projection.name)
-            size = self.page * projection.pages_of
             if projection.bulk_aggregates:
                 last, count, page = read_range(self.app, self.store, position, size,
                                                projection.bulk_aggregates)

@@ -203,20 +203,26 @@ def read_range(app, store, after: int, size: int, leave_out: tuple[str, ...]):
     table, position = store.events_table, store.events_position
     left_out, params = store.of_aggregates(leave_out)
     with store.reading() as cursor:
-        row = cursor.execute(
-            f"SELECT COUNT(*) AS n, MAX(p) AS last FROM (SELECT {position} AS p FROM {table} "
-            f"WHERE {position} > ? ORDER BY {position} LIMIT ?) AS page",
-            (after, size)).fetchone()
-        if not row["n"]:
+        last, count = range_end(cursor, store, after, size)
+        if not count:
             return after, 0, []
-        last = int(row["last"])
         if leave_out == EVERY_AGGREGATE:
-            return last, int(row["n"]), []
+            return last, count, []
         rows = cursor.execute(
             f"SELECT {position} AS position, originator_id, originator_version, topic, state "
             f"FROM {table} WHERE {position} > ? AND {position} <= ? AND NOT ({left_out}) "
             f"ORDER BY {position}", (after, last, *params)).fetchall_raw()
-        return last, int(row["n"]), [logged_row(r, app.mapper) for r in rows]
+        return last, count, [logged_row(r, app.mapper) for r in rows]
+
+
+def range_end(cursor, store, after: int, size: int) -> tuple[int, int]:
+    """(the position of the last of the next ``size`` events after ``after``, how many
+    there are): the range the runner applies next (``after`` and 0 when there are none)."""
+    table, position = store.events_table, store.events_position
+    row = cursor.execute(
+        f"SELECT COUNT(*) AS n, MAX(p) AS last FROM (SELECT {position} AS p FROM {table} "
+        f"WHERE {position} > ? ORDER BY {position} LIMIT ?) AS page", (after, size)).fetchone()
+    return (int(row["last"]), int(row["n"])) if row["n"] else (after, 0)
 
 
 def logged_row(row, mapper) -> LoggedEvent:

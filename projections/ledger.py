@@ -19,6 +19,7 @@ and rebuilt from the events with identical results (``registry ledger verify``
 does exactly that, so edits to already-verified rows are found too).
 """
 
+from contextlib import contextmanager
 from typing import ClassVar
 
 from ledger import merkle
@@ -26,10 +27,11 @@ from ledger.journal import COLUMNS as JOURNAL_COLUMNS
 from ledger.journal import TABLE as JOURNAL
 from ledger.journal import sealer
 from ledger.keys import VerifierKey
-from ledger.leaf import leaf_digest, originator_bytes
+from ledger.leaf import dashed, leaf_digest, originator_bytes
 from ledger.notes import NoteError, open_note
+from ledger.prefetch import Hashed, Prefetch
 from projections.engine import Projection, ProjectionFailed
-from projections.eventlog import EVERY_AGGREGATE, event_name, logged_row
+from projections.eventlog import EVERY_AGGREGATE, event_name, logged_row, range_end
 
 CHECKPOINT_TOPIC = "registry.checkpoint:LedgerCheckpoint.Signed"
 JOURNAL_CHUNK = 1000
@@ -65,9 +67,27 @@ class Ledger(Projection):
     set_based_aggregates = EVERY_AGGREGATE
     pages_of = 5
 
+    # A catch-up of more ranges than this (a verification, a rebuild; not the catch-up
+    # after a command) has the next ranges hashed by worker processes (``ledger.prefetch``).
+    prefetch_after = 2
+    prefetch_workers = 2
+
     def __init__(self, key=None):
         self.verifier: VerifierKey | None = key.verifier if key else None
         self.mac_key: bytes = key.mac_key if key else b""
+        self._ahead = None  # (range size, ranges filed) during a catch-up
+        self._prefetch: Prefetch | None = None
+
+    @contextmanager
+    def catching_up(self, store, size: int):
+        self._ahead = (size, 0)
+        try:
+            yield
+        finally:
+            self._ahead = None
+            if self._prefetch is not None:
+                self._prefetch, prefetch = None, self._prefetch
+                prefetch.close()
 
     def start_page(self, cursor) -> None:
         state = cursor.execute("SELECT * FROM ledger_state WHERE id = 1").fetchone()
@@ -97,6 +117,10 @@ class Ledger(Projection):
         cannot be made a leaf (an aggregate id that is no UUID) stops the read model
         there, named by its position."""
         store = cursor.store
+        hashed = self._hashed_ahead(cursor, after, last)
+        if hashed is not None:
+            self._file_hashed(hashed, store)
+            return
         position = store.events_position
         rows = cursor.tuples(
             f"SELECT {position}, originator_id, originator_version, topic, state "
@@ -114,6 +138,66 @@ class Ledger(Projection):
                     add(at, originator, version, topic, state)
             except Exception as error:
                 raise ProjectionFailed(self.name, at, event_name(topic), error) from error
+
+    def _hashed_ahead(self, cursor, after: int, last: int) -> Hashed | None:
+        """The workers' result for this range, if they found it clean and it follows the
+        journal entries compared so far; meanwhile each idle worker is given the next
+        range not yet handed out. The workers start once a catch-up has filed
+        ``prefetch_after`` ranges and more follow this one."""
+        if self._ahead is None or not self.set_based:
+            return None
+        size, ranges = self._ahead
+        self._ahead = (size, ranges + 1)
+        store = cursor.store
+        if self._prefetch is None:
+            if (ranges < self.prefetch_after or not Prefetch.possible(store)
+                    or not range_end(cursor, store, last, 1)[1]):  # this range is the last
+                return None
+            self._prefetch = Prefetch(store, self.mac_key, CHECKPOINT_TOPIC,
+                                      self.prefetch_workers)
+        prefetch = self._prefetch
+        hashed = prefetch.take(after, last)
+        start = prefetch.asked_up_to or last
+        while prefetch.can_ask:
+            end, count = range_end(cursor, store, start, size)
+            if not count:
+                break
+            prefetch.ask(start, end)
+            start = end
+        if hashed is None or hashed.first_entry != self._journal_next or self._events:
+            return None
+        return hashed
+
+    def _file_hashed(self, hashed: Hashed, store) -> None:
+        """A range the worker hashed and found in the journal: its leaves put in the tree,
+        its checkpoints kept; the journal compared up to its last entry."""
+        checkpoints = dict(hashed.checkpoints)
+        digests, leaves, frontier = hashed.digests, self._leaves, self._frontier
+        leaf_rows, node_rows = self._leaf_rows, self._node_rows
+        for i, at in enumerate(hashed.positions):
+            if i in checkpoints:
+                self._keep_checkpoint(checkpoints[i], store, leaves + i)
+            digest = digests[32 * i:32 * i + 32]
+            leaf_rows.append((leaves + i, at, digest.hex()))
+            completed = frontier.append(digest)  # lowest first: levels 0, 1, 2, ...
+            if len(completed) > STORED_FROM:
+                node_rows.extend((level, index, node.hex()) for level, index, node
+                                 in completed[STORED_FROM:])
+        self._leaves = leaves + hashed.count
+        self._journal_next = hashed.first_entry + hashed.count
+        self._journal_position = hashed.last
+
+    def _keep_checkpoint(self, row: tuple, store, leaf: int) -> None:
+        """A checkpoint row the worker hashed, kept with the root of the tree before its
+        leaf ``leaf``; a row that cannot be made an event stops the read model there."""
+        at, originator, version, topic, state = row
+        try:
+            logged = logged_row({"position": at, "originator_id": originator,
+                                 "originator_version": version, "topic": topic,
+                                 "state": state}, store.mapper)
+        except Exception as error:
+            raise ProjectionFailed(self.name, at, event_name(topic), error) from error
+        self._checkpoints.append((logged, leaf, self._frontier.root()))
 
     def _add_checkpoint(self, logged) -> None:
         """A checkpoint's leaf, the checkpoint kept with the tree its leaf extends."""
@@ -168,7 +252,7 @@ class Ledger(Projection):
                 index, at, originator, version, hexed, sealed = entry
                 position = event[0]
                 if (index == self._journal_next and at == position and hexed == event[3]
-                        and version == event[2] and originator == _dashed(event[1])
+                        and version == event[2] and originator == dashed(event[1])
                         and seal(index, at, hexed) == sealed):
                     self._journal_next, self._journal_position = index + 1, at
                     entry = next(entries, None)
@@ -181,7 +265,7 @@ class Ledger(Projection):
         missing (a gap, a deletion), altered (its seal), or another event's; returns the
         entry to compare the next event with."""
         position, raw, version, digest = event
-        originator = _dashed(raw)
+        originator = dashed(raw)
         while True:
             if entry is None:
                 problems.append(_inserted(position, originator, version))
@@ -258,12 +342,6 @@ class Ledger(Projection):
             return []
         return [(logged.position, "checkpoint",
                  f"checkpoint of {data.tree_size} leaves fails: {problem}")]
-
-
-def _dashed(raw: bytes) -> str:
-    """An aggregate id's 16 bytes as ``str(UUID)`` writes them (as the journal holds it)."""
-    h = raw.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def _inserted(position: int, originator: str, version: int) -> tuple:

@@ -24,12 +24,17 @@ def add_users(app, names):
                       "organisation": None, "password": "a long enough password"}, ADMIN)
 
 
-@pytest.fixture(params=[True, False], ids=["rows", "decoded"])
+@pytest.fixture(params=["rows", "decoded", "workers"])
 def ledgered(app, request):
     """Twelve events under a signed checkpoint, then three more after it. The ledger
-    reads the stored rows itself (``rows``, as it runs) or is given every event read
-    and decoded by the runner (``decoded``): the same problems are found either way."""
-    app.read_side.projections["ledger"].set_based = request.param
+    reads the stored rows itself (``rows``, as it runs), is given every event read and
+    decoded by the runner (``decoded``), or has ranges of five events hashed ahead by
+    worker processes after the first (``workers``, as a long verification does): the
+    same problems are found every way."""
+    ledger = app.read_side.projections["ledger"]
+    ledger.set_based = request.param != "decoded"
+    if request.param == "workers":
+        app.read_side.page, ledger.prefetch_after = 1, 0
     add_users(app, [f"early{i}" for i in range(12)])
     checkpoint = app.ledger.checkpoint(ADMIN)
     add_users(app, [f"late{i}" for i in range(3)])

@@ -1,0 +1,283 @@
+"""The ledger verifier's second core: the next range of the log hashed in a worker process.
+
+Verifying the log is, for each stored row, two kinds of work. The first needs nothing
+but the row and its journal entry: read the row, build and hash its leaf, read the
+journal entry written with it and check that the entry is the next one, at the row's
+position, for the same aggregate and version, with the same leaf hash and a good seal.
+The second needs the tree: append the leaf, keep the nodes it completes, write them.
+
+During a long catch-up (``registry ledger verify``, a rebuild), ``Prefetch`` has a worker
+process do the first kind for the range after the one the verifier is filing, on the
+other core, over its own connection to the same store. The verifier takes a range's
+result only if the worker read exactly that range and found every row's journal entry
+in order (``Hashed.clean``); anything else (a row the worker could not read, an entry
+missing, moved or altered) is done again in the verifier's own process, which explains
+what differs exactly as it does without a worker. The events table is append-only, so
+the worker's snapshot holds the same rows up to the range's last position as the
+verifier's.
+"""
+
+import os
+import pickle
+import sqlite3
+import subprocess
+import sys
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from ledger.journal import COLUMNS as JOURNAL_COLUMNS
+from ledger.journal import TABLE as JOURNAL
+from ledger.journal import sealer
+from ledger.leaf import dashed, leaf_digest, originator_bytes
+
+
+@dataclass(frozen=True)
+class Hashed:
+    """A range of the log as the worker found it: the rows after ``after`` up to
+    ``last`` (``count`` of them), their positions and leaf hashes (32 bytes each, in
+    order), the checkpoint rows among them by their place in the range (the verifier
+    decodes those), and whether every row's journal entry was found in order and sealed
+    (``clean``, the entries being ``first_entry`` onwards)."""
+    after: int
+    last: int
+    count: int
+    positions: tuple[int, ...]
+    digests: bytes
+    checkpoints: tuple[tuple[int, tuple], ...]
+    clean: bool
+    first_entry: int
+
+
+class Prefetch:
+    """Worker processes hashing the ranges after the one being filed (see the module).
+
+    Each worker is ``python -m ledger.prefetch``, spoken to over its standard input and
+    output: the store and the journal's key first, then one range at a time (the
+    positions it starts after and ends at), answered by the range ``Hashed`` or by the
+    error that stopped it. Ranges are handed out in log order, one per worker, and taken
+    back in the same order. A worker that fails or dies is left out; with none left the
+    verifier goes on alone, as it does without them."""
+
+    def __init__(self, store, mac_key: bytes, checkpoint_topic: str, workers: int = 2):
+        root = str(Path(__file__).resolve().parent.parent)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+            p for p in (root, os.environ.get("PYTHONPATH")) if p))
+        spec = dict(_spec(store), checkpoint_topic=checkpoint_topic)
+        self._idle = [worker for worker in (_Worker(env, spec, mac_key)
+                                            for _ in range(workers)) if worker.alive]
+        self._asked: deque[tuple[int, int, _Worker]] = deque()  # in log order
+
+    @staticmethod
+    def possible(store) -> bool:
+        """Whether a second process can open this store (not an in-memory SQLite one)."""
+        if store.engine == "postgres":
+            return True
+        path = str(store.path or "")
+        return bool(path) and path != ":memory:" and not path.startswith("file::memory:")
+
+    @property
+    def asked_up_to(self) -> int | None:
+        """Where the last range handed out ends (None when none is out)."""
+        return self._asked[-1][1] if self._asked else None
+
+    @property
+    def can_ask(self) -> bool:
+        return bool(self._idle)
+
+    def ask(self, after: int, last: int) -> None:
+        """Have an idle worker hash the rows after position ``after`` up to ``last``."""
+        worker = self._idle.pop(0)
+        if worker.send((after, last)):
+            self._asked.append((after, last, worker))
+
+    def take(self, after: int, last: int) -> Hashed | None:
+        """The result for the range after ``after`` up to ``last`` if it is the next one
+        handed out and the worker found it clean; otherwise None (and if it is not the
+        next one, every range out is taken back and dropped: the ranges start again)."""
+        if not self._asked or self._asked[0][:2] != (after, last):
+            while self._asked:
+                self._back(*self._asked[0])
+            return None
+        hashed = self._back(*self._asked[0])
+        if hashed is None or not hashed.clean or (hashed.after, hashed.last) != (after, last):
+            return None
+        return hashed
+
+    def close(self) -> None:
+        """Stop the workers (at the end of their input; killed if still hashing)."""
+        for after, last, worker in self._asked:
+            worker.stop(kill=True)
+        for worker in self._idle:
+            worker.stop(kill=False)
+        self._asked.clear()
+        self._idle.clear()
+
+    def _back(self, after: int, last: int, worker: "_Worker") -> Hashed | None:
+        self._asked.popleft()
+        answer = worker.answer()
+        if worker.alive:
+            self._idle.append(worker)
+        return answer
+
+
+class _Worker:
+    """One ``python -m ledger.prefetch`` process and its pipes."""
+
+    def __init__(self, env: dict, spec: dict, mac_key: bytes):
+        self.process = subprocess.Popen([sys.executable, "-m", "ledger.prefetch"],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        env=env)
+        self.alive = True
+        self.send((spec, mac_key))
+
+    def send(self, message) -> bool:
+        try:
+            pickle.dump(message, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self.process.stdin.flush()
+            return True
+        except (OSError, ValueError):  # the worker is gone
+            self.stop(kill=True)
+            return False
+
+    def answer(self) -> Hashed | None:
+        try:
+            kind, value = pickle.load(self.process.stdout)
+        except Exception:  # the worker died or answered nonsense: leave it out
+            self.stop(kill=True)
+            return None
+        return value if kind == "hashed" else None
+
+    def stop(self, kill: bool) -> None:
+        self.alive = False
+        if kill and self.process.poll() is None:
+            self.process.kill()
+        for stream in (self.process.stdin, self.process.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def _spec(store) -> dict:
+    """What the worker needs to open the store and find its tables (picklable)."""
+    spec = {"engine": store.engine, "table": store.events_table,
+            "position": store.events_position}
+    if store.engine == "postgres":
+        spec.update(connect=dict(store._connect_args), schema=store.schema)
+    else:
+        spec.update(path=str(store.path))
+    return spec
+
+
+# -- in the worker process ---------------------------------------------------------------
+
+_worker: dict = {}
+
+
+def serve() -> None:
+    """The worker's loop (``python -m ledger.prefetch``): what to open, then requests
+    until its input ends. Its standard output carries only the answers."""
+    requests = sys.stdin.buffer
+    answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # anything printed goes to stderr
+    spec, mac_key = pickle.load(requests)
+    try:
+        _open(spec, mac_key)
+    except Exception as error:  # no answers: the verifier goes on alone
+        print(f"ledger prefetch: cannot open the store ({type(error).__name__}: {error}); "
+              "the verifier hashes every range itself", file=sys.stderr)
+        return
+    while True:
+        try:
+            after, last = pickle.load(requests)
+        except EOFError:
+            return
+        try:
+            answer = ("hashed", _hash(after, last))
+        except Exception as error:
+            answer = ("failed", f"{type(error).__name__}: {error}")
+        pickle.dump(answer, answers, protocol=pickle.HIGHEST_PROTOCOL)
+        answers.flush()
+
+
+def _open(spec: dict, mac_key: bytes) -> None:
+    if spec["engine"] == "postgres":
+        conn = psycopg.connect(**spec["connect"], autocommit=True)
+        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(spec["schema"])))
+    else:
+        conn = sqlite3.connect(spec["path"], timeout=30, isolation_level=None)
+    _worker.update(spec=spec, conn=conn, seal=sealer(mac_key).seal)
+
+
+def _rows(statement: str, params: tuple) -> list[tuple]:
+    spec, conn = _worker["spec"], _worker["conn"]
+    if spec["engine"] == "postgres":
+        with conn.cursor(binary=True) as cursor:
+            cursor.execute(statement.replace("?", "%s"), params)
+            return cursor.fetchall()
+    return conn.execute(statement, params).fetchall()
+
+
+def _hash(after: int, last: int) -> Hashed:
+    """The rows after ``after`` up to ``last`` hashed and compared with their journal
+    entries, in one read-only snapshot."""
+    spec, conn = _worker["spec"], _worker["conn"]
+    position = spec["position"]
+    snapshot = (conn.transaction() if spec["engine"] == "postgres" else _sqlite_read(conn))
+    with snapshot:
+        if spec["engine"] == "postgres":
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        rows = _rows(f"SELECT {position}, originator_id, originator_version, topic, state "
+                     f"FROM {spec['table']} WHERE {position} > ? AND {position} <= ? "
+                     f"ORDER BY {position}", (after, last))
+        entries = _rows(f"SELECT {JOURNAL_COLUMNS} FROM {JOURNAL} WHERE position > ? AND "
+                        "position <= ? ORDER BY position", (after, last))
+    positions, digests, checkpoints = [], [], []
+    clean = bool(rows) and len(entries) == len(rows) and rows[-1][0] == last
+    first = entries[0][0] if entries else -1
+    seal, checkpoint_topic = _worker["seal"], spec["checkpoint_topic"]
+    for i, (at, originator, version, topic, state) in enumerate(rows):
+        raw = originator_bytes(originator)
+        digest = leaf_digest(at, raw, version, topic, bytes(state))
+        positions.append(at)
+        digests.append(digest)
+        if topic == checkpoint_topic:
+            checkpoints.append((i, (at, originator, version, topic, bytes(state))))
+        if clean:
+            index, entry_at, entry_originator, entry_version, hexed, sealed = entries[i]
+            hexed_digest = digest.hex()
+            clean = (index == first + i and entry_at == at and hexed == hexed_digest
+                     and entry_version == version and entry_originator == dashed(raw)
+                     and seal(index, entry_at, hexed) == sealed)
+    return Hashed(after, last, len(rows), tuple(positions), b"".join(digests),
+                  tuple(checkpoints), clean, first)
+
+
+class _sqlite_read:
+    """A read transaction on SQLite: one snapshot for the rows and their entries."""
+
+    def __init__(self, conn):
+        self.conn = conn
+
+    def __enter__(self):
+        self.conn.execute("BEGIN")
+
+    def __exit__(self, *exc):
+        self.conn.execute("ROLLBACK")
+
+
+if __name__ == "__main__":
+    # Run as a script, this file is ``__main__``; the loop runs in the module the
+    # verifier imports, so that what it answers unpickles there as ``ledger.prefetch``.
+    from ledger import prefetch
+
+    prefetch.serve()

@@ -1,0 +1,93 @@
+"""A long verification has the ranges after the first hashed ahead by worker processes
+(``ledger.prefetch``): the ledger they give is the one the verifier makes alone, a range
+they find altered is done again by the verifier and explained as without them, and a
+worker that cannot work leaves the verifier to go on alone. Both engines."""
+
+import math
+
+import pytest
+
+import ledger.prefetch
+from projections.ledger import Ledger
+from tests.ledger.test_tamper import ADMIN, add_users, positions, row, sql
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """How many ranges the verifier took from the workers."""
+    taken = []
+    file_hashed = Ledger._file_hashed
+
+    def counting(self, hashed, store):
+        taken.append((hashed.after, hashed.last))
+        return file_hashed(self, hashed, store)
+
+    monkeypatch.setattr(Ledger, "_file_hashed", counting)
+    return taken
+
+
+def alone(app):
+    """Verify without workers: the report and the ledger's checksum."""
+    ledger = app.read_side.projections["ledger"]
+    ledger.prefetch_after = 10**9
+    report = app.ledger.verify()
+    return report, app.read_side.checksums("ledger")
+
+
+def with_workers(app, workers=2):
+    """Verify in ranges of five events, every range after the first hashed ahead."""
+    ledger = app.read_side.projections["ledger"]
+    app.read_side.page, ledger.prefetch_after, ledger.prefetch_workers = 1, 0, workers
+    report = app.ledger.verify()
+    return report, app.read_side.checksums("ledger")
+
+
+@pytest.fixture
+def logged(app):
+    add_users(app, [f"user{i}" for i in range(20)])
+    app.ledger.checkpoint(ADMIN)
+    add_users(app, [f"later{i}" for i in range(6)])
+    return app
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_workers_hash_every_range_after_the_first_into_the_same_ledger(logged, counted,
+                                                                         workers):
+    app = logged
+    report, checksum = alone(app)
+    assert report["ok"] and not counted
+    ranges = math.ceil(len(positions(app)) / 5)
+    hashed, hashed_checksum = with_workers(app, workers)
+    assert len(counted) == ranges - 1
+    assert hashed_checksum == checksum
+    assert (hashed["tree_size"], hashed["root_hash"], hashed["checkpoints_verified"]) == (
+        report["tree_size"], report["root_hash"], report["checkpoints_verified"])
+
+
+def test_an_edit_in_a_range_hashed_ahead_is_found_at_its_position(logged, counted):
+    app = logged
+    target = positions(app)[-8]
+    state = row(app, target).state.replace(b'"channel":"cli"', b'"channel":"sql"')
+    assert state != row(app, target).state
+    sql(app, "UPDATE {events} SET state = ? WHERE {pos} = ?", (state, target))
+    report, _ = with_workers(app)
+    assert report["first_bad_position"] == target
+    assert {p["kind"] for p in report["problems"] if p["position"] == target} == {"edited"}
+    # Every range but the first and the altered one came from the workers.
+    assert len(counted) == math.ceil(len(positions(app)) / 5) - 2
+    assert not any(after < target <= last for after, last in counted)
+
+
+def test_a_worker_that_cannot_open_the_store_leaves_the_verifier_alone(logged, counted,
+                                                                      monkeypatch):
+    app = logged
+    report, checksum = alone(app)
+    spec = ledger.prefetch._spec
+    monkeypatch.setattr(ledger.prefetch, "_spec", lambda store: dict(
+        spec(store), path="/nonexistent/registry.db",
+        connect=dict(app.read_side.store._connect_args, port=1)
+        if store.engine == "postgres" else None))
+    hashed, hashed_checksum = with_workers(app)
+    assert not counted
+    assert hashed["ok"] and hashed_checksum == checksum
+    assert hashed["root_hash"] == report["root_hash"]
