@@ -10,6 +10,7 @@ database and drops them afterwards.
 
 import json
 import multiprocessing
+import resource
 import shutil
 import sys
 import tempfile
@@ -176,6 +177,7 @@ def _child(name: str, ctx: StepContext, send) -> None:
         result.notes.append("failed: " + traceback.format_exc().strip())
     result.rss_start_mb = start_mb
     result.rss_peak_mb = _status_mb("VmHWM")
+    result.rss_children_mb = _children_peak_mb()
     send.send(json.dumps(result.as_dict()))
     send.close()
 
@@ -188,8 +190,12 @@ def _status_mb(key: str) -> float:
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
-    import resource
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _children_peak_mb() -> float:
+    """The largest peak RSS of this process's child processes that have ended, in MB."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 class Ticker:

@@ -368,6 +368,11 @@ def ledger(ctx: StepContext, result: StepResult) -> None:
             full=True, progress=lambda n, done, total: ctx.progress("ledger verify", done,
                                                                     total, "events"))
         seconds = time.perf_counter() - started
+        verifier = app.read_side.projections["ledger"]
+        ranges = app.read_side.page * verifier.pages_of
+        workers = (f"{verifier.hashed_ahead:,} ranges of up to {ranges:,} events hashed "
+                   f"ahead by {verifier.prefetch_workers} worker processes"
+                   if verifier.hashed_ahead else "no range hashed ahead by workers")
     finally:
         app.close()
     if not report["ok"]:
@@ -378,8 +383,8 @@ def ledger(ctx: StepContext, result: StepResult) -> None:
                floor_label="raw SHA-256 of the same leaf bytes",
                floor=rate(floor["events"], floor["seconds"]), target="ratio >= 0.5",
                detail=f"{size:,} leaves in {seconds:.1f} s; {report['checkpoints']:,} "
-                      f"checkpoints; floor {floor['bytes'] / 1e6:.1f} MB hashed in "
-                      f"{floor['seconds']:.2f} s")
+                      f"checkpoints; {workers}; floor {floor['bytes'] / 1e6:.1f} MB hashed "
+                      f"in {floor['seconds']:.2f} s")
 
 
 # -- HTTP --------------------------------------------------------------------------------

@@ -77,10 +77,12 @@ class Ledger(Projection):
         self.mac_key: bytes = key.mac_key if key else b""
         self._ahead = None  # (range size, ranges filed) during a catch-up
         self._prefetch: Prefetch | None = None
+        # Of the ranges the latest catch-up filed, how many the workers had hashed.
+        self.hashed_ahead = 0
 
     @contextmanager
     def catching_up(self, store, size: int):
-        self._ahead = (size, 0)
+        self._ahead, self.hashed_ahead = (size, 0), 0
         try:
             yield
         finally:
@@ -184,6 +186,7 @@ class Ledger(Projection):
                 node_rows.extend((level, index, node.hex()) for level, index, node
                                  in completed[STORED_FROM:])
         self._leaves = leaves + hashed.count
+        self.hashed_ahead += 1
         self._journal_next = hashed.first_entry + hashed.count
         self._journal_position = hashed.last
 

@@ -59,6 +59,7 @@ def test_the_workers_hash_every_range_after_the_first_into_the_same_ledger(logge
     ranges = math.ceil(len(positions(app)) / 5)
     hashed, hashed_checksum = with_workers(app, workers)
     assert len(counted) == ranges - 1
+    assert app.read_side.projections["ledger"].hashed_ahead == len(counted)
     assert hashed_checksum == checksum
     assert (hashed["tree_size"], hashed["root_hash"], hashed["checkpoints_verified"]) == (
         report["tree_size"], report["root_hash"], report["checkpoints_verified"])
