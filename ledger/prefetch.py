@@ -6,15 +6,15 @@ journal entry written with it and check that the entry is the next one, at the r
 position, for the same aggregate and version, with the same leaf hash and a good seal.
 The second needs the tree: append the leaf, keep the nodes it completes, write them.
 
-During a long catch-up (``registry ledger verify``, a rebuild), ``Prefetch`` has a worker
-process do the first kind for the range after the one the verifier is filing, on the
-other core, over its own connection to the same store. The verifier takes a range's
-result only if the worker read exactly that range and found every row's journal entry
-in order (``Hashed.clean``); anything else (a row the worker could not read, an entry
-missing, moved or altered) is done again in the verifier's own process, which explains
-what differs exactly as it does without a worker. The events table is append-only, so
-the worker's snapshot holds the same rows up to the range's last position as the
-verifier's.
+During a long catch-up (``registry ledger verify``, a rebuild), ``Prefetch`` has worker
+processes do the first kind for the ranges after the one the verifier is filing, on the
+other core, each over its own connection to the same store, while the verifier does the
+second. The verifier takes a range's result only if a worker read exactly that range and
+found every row's journal entry in order and sealed; anything else (a row a worker could
+not read, an entry missing, moved or altered) is done again in the verifier's own
+process, which explains what differs exactly as it does without workers. The events
+table is append-only, so a worker's snapshot holds the same rows up to the range's last
+position as the verifier's.
 """
 
 import os
@@ -23,6 +23,7 @@ import sqlite3
 import subprocess
 import sys
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,16 +40,15 @@ from ledger.leaf import dashed, leaf_digest, originator_bytes
 class Hashed:
     """A range of the log as the worker found it: the rows after ``after`` up to
     ``last`` (``count`` of them), their positions and leaf hashes (32 bytes each, in
-    order), the checkpoint rows among them by their place in the range (the verifier
-    decodes those), and whether every row's journal entry was found in order and sealed
-    (``clean``, the entries being ``first_entry`` onwards)."""
+    order), and the checkpoint rows among them by their place in the range (the
+    verifier decodes those). Every row's journal entry was found in order and sealed,
+    the first being entry ``first_entry``."""
     after: int
     last: int
     count: int
     positions: tuple[int, ...]
     digests: bytes
     checkpoints: tuple[tuple[int, tuple], ...]
-    clean: bool
     first_entry: int
 
 
@@ -96,14 +96,14 @@ class Prefetch:
 
     def take(self, after: int, last: int) -> Hashed | None:
         """The result for the range after ``after`` up to ``last`` if it is the next one
-        handed out and the worker found it clean; otherwise None (and if it is not the
+        handed out and the worker found nothing wrong in it; otherwise None (and if it is not the
         next one, every range out is taken back and dropped: the ranges start again)."""
         if not self._asked or self._asked[0][:2] != (after, last):
             while self._asked:
                 self._back(*self._asked[0])
             return None
         hashed = self._back(*self._asked[0])
-        if hashed is None or not hashed.clean or (hashed.after, hashed.last) != (after, last):
+        if hashed is None or (hashed.after, hashed.last) != (after, last):
             return None
         return hashed
 
@@ -214,7 +214,9 @@ def _open(spec: dict, mac_key: bytes) -> None:
         conn = psycopg.connect(**spec["connect"], autocommit=True)
         conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(spec["schema"])))
     else:
-        conn = sqlite3.connect(spec["path"], timeout=30, isolation_level=None)
+        # Read-only: the worker never writes.
+        conn = sqlite3.connect(Path(spec["path"]).resolve().as_uri() + "?mode=ro", uri=True,
+                               timeout=30, isolation_level=None)
     _worker.update(spec=spec, conn=conn, seal=sealer(mac_key).seal)
 
 
@@ -227,52 +229,52 @@ def _rows(statement: str, params: tuple) -> list[tuple]:
     return conn.execute(statement, params).fetchall()
 
 
-def _hash(after: int, last: int) -> Hashed:
+def _hash(after: int, last: int) -> Hashed | None:
     """The rows after ``after`` up to ``last`` hashed and compared with their journal
-    entries, in one read-only snapshot."""
+    entries, read in one snapshot; None as soon as a row is not the usual case (its entry
+    missing, elsewhere, another event's, of another hash, or not sealed)."""
     spec, conn = _worker["spec"], _worker["conn"]
     position = spec["position"]
-    snapshot = (conn.transaction() if spec["engine"] == "postgres" else _sqlite_read(conn))
-    with snapshot:
-        if spec["engine"] == "postgres":
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    with _snapshot(spec["engine"], conn):
         rows = _rows(f"SELECT {position}, originator_id, originator_version, topic, state "
                      f"FROM {spec['table']} WHERE {position} > ? AND {position} <= ? "
                      f"ORDER BY {position}", (after, last))
         entries = _rows(f"SELECT {JOURNAL_COLUMNS} FROM {JOURNAL} WHERE position > ? AND "
                         "position <= ? ORDER BY position", (after, last))
+    if not rows or len(entries) != len(rows) or rows[-1][0] != last:
+        return None
+    first = entries[0][0]
     positions, digests, checkpoints = [], [], []
-    clean = bool(rows) and len(entries) == len(rows) and rows[-1][0] == last
-    first = entries[0][0] if entries else -1
     seal, checkpoint_topic = _worker["seal"], spec["checkpoint_topic"]
-    for i, (at, originator, version, topic, state) in enumerate(rows):
+    for i, ((at, originator, version, topic, state), entry) in enumerate(zip(rows, entries)):
         raw = originator_bytes(originator)
         digest = leaf_digest(at, raw, version, topic, bytes(state))
+        index, entry_at, entry_originator, entry_version, hexed, sealed = entry
+        if not (index == first + i and entry_at == at and hexed == digest.hex()
+                and entry_version == version and entry_originator == dashed(raw)
+                and seal(index, entry_at, hexed) == sealed):
+            return None
         positions.append(at)
         digests.append(digest)
         if topic == checkpoint_topic:
             checkpoints.append((i, (at, originator, version, topic, bytes(state))))
-        if clean:
-            index, entry_at, entry_originator, entry_version, hexed, sealed = entries[i]
-            hexed_digest = digest.hex()
-            clean = (index == first + i and entry_at == at and hexed == hexed_digest
-                     and entry_version == version and entry_originator == dashed(raw)
-                     and seal(index, entry_at, hexed) == sealed)
     return Hashed(after, last, len(rows), tuple(positions), b"".join(digests),
-                  tuple(checkpoints), clean, first)
+                  tuple(checkpoints), first)
 
 
-class _sqlite_read:
-    """A read transaction on SQLite: one snapshot for the rows and their entries."""
-
-    def __init__(self, conn):
-        self.conn = conn
-
-    def __enter__(self):
-        self.conn.execute("BEGIN")
-
-    def __exit__(self, *exc):
-        self.conn.execute("ROLLBACK")
+@contextmanager
+def _snapshot(engine: str, conn):
+    """A read-only transaction: the rows and their entries as of one moment."""
+    if engine == "postgres":
+        with conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("ROLLBACK")
 
 
 if __name__ == "__main__":

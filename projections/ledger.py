@@ -142,9 +142,9 @@ class Ledger(Projection):
                 raise ProjectionFailed(self.name, at, event_name(topic), error) from error
 
     def _hashed_ahead(self, cursor, after: int, last: int) -> Hashed | None:
-        """The workers' result for this range, if they found it clean and it follows the
-        journal entries compared so far; meanwhile each idle worker is given the next
-        range not yet handed out. The workers start once a catch-up has filed
+        """The workers' result for this range, if they found nothing wrong in it and it
+        follows the journal entries compared so far; meanwhile each idle worker is given
+        the next range not yet handed out. The workers start once a catch-up has filed
         ``prefetch_after`` ranges and more follow this one."""
         if self._ahead is None or not self.set_based:
             return None
