@@ -19,6 +19,7 @@ and rebuilt from the events with identical results (``registry ledger verify``
 does exactly that, so edits to already-verified rows are found too).
 """
 
+import threading
 from contextlib import contextmanager
 from typing import ClassVar
 
@@ -75,20 +76,25 @@ class Ledger(Projection):
     def __init__(self, key=None):
         self.verifier: VerifierKey | None = key.verifier if key else None
         self.mac_key: bytes = key.mac_key if key else b""
-        self._ahead = None  # (range size, ranges filed) during a catch-up
-        self._prefetch: Prefetch | None = None
-        # Of the ranges the latest catch-up filed, how many the workers had hashed.
-        self.hashed_ahead = 0
+        # Per thread (a scheduler's jobs may catch up beside each other): the range size
+        # and the ranges filed during a catch-up, its workers, and how many of its ranges
+        # they hashed.
+        self._local = threading.local()
+
+    @property
+    def hashed_ahead(self) -> int:
+        """Of the ranges this thread's latest catch-up filed, how many workers hashed."""
+        return getattr(self._local, "hashed_ahead", 0)
 
     @contextmanager
     def catching_up(self, store, size: int):
-        self._ahead, self.hashed_ahead = (size, 0), 0
+        local = self._local
+        local.ahead, local.prefetch, local.hashed_ahead = (size, 0), None, 0
         try:
             yield
         finally:
-            self._ahead = None
-            if self._prefetch is not None:
-                self._prefetch, prefetch = None, self._prefetch
+            local.ahead, prefetch, local.prefetch = None, local.prefetch, None
+            if prefetch is not None:
                 prefetch.close()
 
     def start_page(self, cursor) -> None:
@@ -146,18 +152,19 @@ class Ledger(Projection):
         follows the journal entries compared so far; meanwhile each idle worker is given
         the next range not yet handed out. The workers start once a catch-up has filed
         ``prefetch_after`` ranges and more follow this one."""
-        if self._ahead is None or not self.set_based:
+        local = self._local
+        if getattr(local, "ahead", None) is None or not self.set_based:
             return None
-        size, ranges = self._ahead
-        self._ahead = (size, ranges + 1)
+        size, ranges = local.ahead
+        local.ahead = (size, ranges + 1)
         store = cursor.store
-        if self._prefetch is None:
+        if local.prefetch is None:
             if (ranges < self.prefetch_after or not Prefetch.possible(store)
                     or not range_end(cursor, store, last, 1)[1]):  # this range is the last
                 return None
-            self._prefetch = Prefetch(store, self.mac_key, CHECKPOINT_TOPIC,
+            local.prefetch = Prefetch(store, self.mac_key, CHECKPOINT_TOPIC,
                                       self.prefetch_workers)
-        prefetch = self._prefetch
+        prefetch = local.prefetch
         hashed = prefetch.take(after, last)
         start = prefetch.asked_up_to or last
         while prefetch.can_ask:
@@ -186,7 +193,7 @@ class Ledger(Projection):
                 node_rows.extend((level, index, node.hex()) for level, index, node
                                  in completed[STORED_FROM:])
         self._leaves = leaves + hashed.count
-        self.hashed_ahead += 1
+        self._local.hashed_ahead += 1
         self._journal_next = hashed.first_entry + hashed.count
         self._journal_position = hashed.last
 
