@@ -47,9 +47,6 @@ class StepResult:
     seconds: float = 0.0
     rss_start_mb: float = 0.0
     rss_peak_mb: float = 0.0
-    # The largest peak of the step's own child processes (the ledger's hashing workers,
-    # gunicorn and its workers), which the step's own peak does not include.
-    rss_children_mb: float = 0.0
     measured: bool = True
 
     def add(self, *args, **kwargs) -> Figure:
@@ -60,7 +57,6 @@ class StepResult:
     def as_dict(self) -> dict:
         return {"name": self.name, "engine": self.engine, "seconds": self.seconds,
                 "rss_start_mb": self.rss_start_mb, "rss_peak_mb": self.rss_peak_mb,
-                "rss_children_mb": self.rss_children_mb,
                 "measured": self.measured, "notes": list(self.notes),
                 "figures": [f.as_dict() for f in self.figures]}
 
@@ -68,7 +64,6 @@ class StepResult:
     def from_dict(cls, data: dict) -> "StepResult":
         result = cls(data["name"], data["engine"], seconds=data["seconds"],
                      rss_start_mb=data["rss_start_mb"], rss_peak_mb=data["rss_peak_mb"],
-                     rss_children_mb=data.get("rss_children_mb", 0.0),
                      measured=data["measured"], notes=list(data["notes"]))
         keys = Figure.__dataclass_fields__
         result.figures = [Figure(**{k: v for k, v in f.items() if k in keys})

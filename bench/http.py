@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from bench.figures import percentile
+from bench.memory import children_peaks_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTUP = 60
@@ -72,7 +73,7 @@ def measure_api(ctx, result) -> None:
                            lambda done: ctx.progress("http /health", done, None, "requests"))
             api = _load(port, paths, headers, ctx.http_clients, ctx.http_seconds, ctx.seed,
                         lambda done: ctx.progress("http benchmarks", done, None, "requests"))
-            workers_mb = _workers_peak_mb(process.pid)
+            workers_mb = list(children_peaks_mb(process.pid).values())
         finally:
             process.terminate()
             try:
@@ -172,18 +173,3 @@ def _tail(log) -> str:
     return log.read()[-3000:]
 
 
-def _workers_peak_mb(master: int) -> list[float]:
-    """VmHWM of each gunicorn worker (children of the master), read from /proc."""
-    peaks = []
-    try:
-        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    except OSError:
-        return peaks
-    for pid in children:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peaks.append(int(line.split()[1]) / 1024)
-        except OSError:
-            continue
-    return peaks

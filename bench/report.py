@@ -78,9 +78,6 @@ def render(run) -> str:
             title = STEPS[step.name].title if step.name in STEPS else step.name
             memory = (f"peak RSS {step.rss_peak_mb:,.0f} MB ({step.rss_start_mb:,.0f} MB "
                       "when the step began)" if step.rss_peak_mb else "")
-            if memory and step.rss_children_mb:
-                memory += (f", its largest child process (workers, servers) "
-                           f"{step.rss_children_mb:,.0f} MB")
             lines += [f"#### {title} (`{step.name}`)", "",
                       f"{step.seconds:,.1f} s" + (f"; {memory}" if memory else "") + ".", ""]
             if step.figures:

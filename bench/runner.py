@@ -10,7 +10,6 @@ database and drops them afterwards.
 
 import json
 import multiprocessing
-import resource
 import shutil
 import sys
 import tempfile
@@ -28,6 +27,7 @@ from psycopg import sql
 from bench import data as datagen
 from bench.figures import StepResult
 from bench.machine import load, machine, versions
+from bench.memory import own_mb
 from bench.scale import Scale
 from bench.steps import STEPS, StepContext, ordered, run_step
 
@@ -169,33 +169,16 @@ def _in_child(spec, ctx: StepContext) -> StepResult:
 
 def _child(name: str, ctx: StepContext, send) -> None:
     ctx.progress = Ticker(ctx.engine)
-    start_mb = _status_mb("VmRSS")
+    start_mb = own_mb("VmRSS")
     try:
         result = run_step(STEPS[name], ctx)
     except BaseException:  # reported, not raised: the run goes on to the next step
         result = StepResult(name, ctx.engine)
         result.notes.append("failed: " + traceback.format_exc().strip())
     result.rss_start_mb = start_mb
-    result.rss_peak_mb = _status_mb("VmHWM")
-    result.rss_children_mb = _children_peak_mb()
+    result.rss_peak_mb = own_mb("VmHWM")
     send.send(json.dumps(result.as_dict()))
     send.close()
-
-
-def _status_mb(key: str) -> float:
-    """VmRSS / VmHWM of this process in MB (the kernel's own figures, per process)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(key + ":"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _children_peak_mb() -> float:
-    """The largest peak RSS of this process's child processes that have ended, in MB."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 class Ticker:

@@ -360,13 +360,18 @@ def queries(ctx: StepContext, result: StepResult) -> None:
 @register("ledger", "Ledger verification", needs=("import",))
 def ledger(ctx: StepContext, result: StepResult) -> None:
     from bench.floors import sha256_floor
+    from bench.memory import children_peaks_mb
     app = ctx.open_registry()
+    workers_mb: dict[int, float] = {}
+
+    def progress(name, done, total):
+        ctx.progress("ledger verify", done, total, "events")
+        workers_mb.update(children_peaks_mb())  # the hashing workers, while they run
+
     try:
         floor = sha256_floor(app.recorder)
         started = time.perf_counter()
-        report = app.ledger.verify(
-            full=True, progress=lambda n, done, total: ctx.progress("ledger verify", done,
-                                                                    total, "events"))
+        report = app.ledger.verify(full=True, progress=progress)
         seconds = time.perf_counter() - started
         verifier = app.read_side.projections["ledger"]
         ranges = app.read_side.page * verifier.pages_of
@@ -377,6 +382,9 @@ def ledger(ctx: StepContext, result: StepResult) -> None:
         app.close()
     if not report["ok"]:
         result.notes.append(f"the ledger reported problems: {report['problems'][:3]}")
+    if workers_mb:
+        result.notes.append("peak resident memory of the hashing workers: "
+                            + ", ".join(f"{mb:.0f} MB" for mb in workers_mb.values()))
     size = report["tree_size"]
     result.add("ledger verify --full (recompute the tree, compare with the journal, "
                "check every checkpoint)", rate(size, seconds), "events/s",

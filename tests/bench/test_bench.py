@@ -75,5 +75,3 @@ def test_tiny_benchmark_reports_every_step_with_positive_figures(engine_args, tm
                   "FT pack, warm render per 20 pages"):
         assert label in section, label
     assert re.search(r"peak RSS [\d,]+ MB", section)
-    # gunicorn, started by the HTTP step, is a child process with a memory of its own.
-    assert re.search(r"its largest child process \(workers, servers\) [\d,]+ MB", section)

@@ -138,14 +138,24 @@ class Moment(fields.String):
         return moment
 
 
-def log_cursor(description: str) -> fields.String:
-    """A page's cursor: a log position, as the previous page gave it."""
-    return fields.String(validate=validate.Regexp(r"^[0-9]{1,18}$"),
-                         metadata={"description": description})
+class LogCursor(fields.String):
+    """A page's cursor: a log position, as the previous page gave it; loaded as an int."""
+
+    PATTERN = r"^[0-9]{1,18}$"
+
+    def __init__(self, description: str):
+        super().__init__(metadata={"description": description, "pattern": self.PATTERN})
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text_value = super()._deserialize(value, attr, data, **kwargs)
+        if not re.fullmatch(self.PATTERN, text_value):
+            raise ValidationError("must be a log position: the digits the previous page "
+                                  "gave as its cursor")
+        return int(text_value)
 
 
 class HistoryQuery(TableQuery):
-    cursor = log_cursor("The previous page's `X-Next-Cursor` header")
+    cursor = LogCursor("The previous page's `X-Next-Cursor` header")
     limit = fields.Integer(validate=validate.Range(min=1, max=5000), metadata={
         "description": "At most this many events, oldest first; the next page's cursor "
                        "is in the `X-Next-Cursor` header (empty on the last page). "
@@ -164,7 +174,7 @@ class AuditQuery(TableQuery):
                                                     "start)"})
     recorded_to = Moment(metadata={"description": "Recorded before (a date: up to its end)"})
     period = PeriodLabel(metadata={"description": "Submissions for this reporting period"})
-    cursor = log_cursor("The previous page's `next`")
+    cursor = LogCursor("The previous page's `next`")
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 

@@ -27,9 +27,8 @@ def events():
     """A page of events matching every filter given, newest first; ``format=csv``
     downloads the page (the next page's cursor is in the ``X-Next-Cursor`` header)."""
     args = query(i.AuditQuery)
-    cursor = int(args["cursor"]) if args.get("cursor") else None
     page = audit_events(store(), **{k: args.get(k) for k in FILTERS}, as_of=g.as_of,
-                        after=cursor, limit=args["limit"])
+                        after=args.get("cursor"), limit=args["limit"])
     page["next"] = None if page["next"] is None else str(page["next"])
     attach_leaves(store(), page["items"])
     if wants_csv(request):

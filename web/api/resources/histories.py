@@ -23,7 +23,7 @@ def organisation_history(**raw):
     next page's ``cursor`` is in the ``X-Next-Cursor`` header (empty on the last)."""
     args = query(i.HistoryQuery)
     code = i.path(i.OrganisationPath, **raw)["code"]
-    cursor = int(args["cursor"]) if args.get("cursor") else None
+    cursor = args.get("cursor")
     page = history_page(store(), code, g.as_of, after=cursor, limit=args.get("limit"))
     events = page["items"]
     if not events and (cursor is None or not history_page(store(), code, g.as_of,
