@@ -330,6 +330,8 @@ class Runner:
                                "error_position = NULL WHERE name = ?", (projection.name,))
         counts = {}
         for projection in selected:
+            if self.store.engine == "postgres":
+                self.store.renew()  # a backend of its own (see ``ReadStore.renew``)
             try:
                 counts[projection.name] = self._catch_up(projection, progress, settle=False)
             except Exception as error:
