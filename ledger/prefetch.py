@@ -128,9 +128,13 @@ class _Worker:
     """One ``python -m ledger.prefetch`` process and its pipes."""
 
     def __init__(self, env: dict, spec: dict, mac_key: bytes):
-        self.process = subprocess.Popen([sys.executable, "-m", "ledger.prefetch"],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        env=env)
+        try:
+            self.process = subprocess.Popen([sys.executable, "-m", "ledger.prefetch"],
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            env=env)
+        except OSError:  # no process could be started: the verifier goes on alone
+            self.process, self.alive = None, False
+            return
         self.alive = True
         self.send((spec, mac_key))
 
@@ -153,6 +157,8 @@ class _Worker:
 
     def stop(self, kill: bool) -> None:
         self.alive = False
+        if self.process is None:
+            return
         if kill and self.process.poll() is None:
             self.process.kill()
         for stream in (self.process.stdin, self.process.stdout):

@@ -92,3 +92,14 @@ def test_a_worker_that_cannot_open_the_store_leaves_the_verifier_alone(logged, c
     assert not counted
     assert hashed["ok"] and hashed_checksum == checksum
     assert hashed["root_hash"] == report["root_hash"]
+
+
+def test_workers_that_cannot_be_started_leave_the_verifier_alone(logged, counted,
+                                                                monkeypatch):
+    app = logged
+    report, checksum = alone(app)
+    monkeypatch.setattr(ledger.prefetch.sys, "executable", "/nonexistent/python")
+    hashed, hashed_checksum = with_workers(app)
+    assert not counted
+    assert hashed["ok"] and hashed_checksum == checksum
+    assert hashed["root_hash"] == report["root_hash"]
