@@ -31,7 +31,7 @@ from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
 from ledger import keys
-from ledger.leaf import event_leaf_hash
+from ledger.leaf import dashed, event_leaf_hash
 
 TABLE = "ledger_journal"
 COLUMNS = "leaf_index, position, originator_id, version, leaf_hash, seal"
@@ -65,6 +65,18 @@ class Sealer:
         outer = self._outer.copy()
         outer.update(inner.digest())
         return outer.hexdigest()
+
+
+def written_with(entry: tuple, index: int, position: int, originator: bytes, version: int,
+                 leaf_hash_hex: str, seal) -> bool:
+    """Whether a journal entry (a row of ``COLUMNS``) is the one the registry wrote with
+    an event: entry ``index`` of the journal, at the event's position, for its aggregate
+    (``originator``, 16 bytes) and version, with its leaf hash and a good seal (``seal``:
+    a ``Sealer``'s). The verifier's test of the usual case, wherever it runs."""
+    entry_index, at, entry_originator, entry_version, entry_hash, sealed = entry
+    return (entry_index == index and at == position and entry_hash == leaf_hash_hex
+            and entry_version == version and entry_originator == dashed(originator)
+            and seal(entry_index, at, entry_hash) == sealed)
 
 
 def sealer(mac_key: bytes) -> Sealer:

@@ -32,20 +32,19 @@ from psycopg import sql
 
 from ledger.journal import COLUMNS as JOURNAL_COLUMNS
 from ledger.journal import TABLE as JOURNAL
-from ledger.journal import sealer
-from ledger.leaf import dashed, leaf_digest, originator_bytes
+from ledger.journal import sealer, written_with
+from ledger.leaf import leaf_digest, originator_bytes
 
 
 @dataclass(frozen=True)
 class Hashed:
     """A range of the log as the worker found it: the rows after ``after`` up to
-    ``last`` (``count`` of them), their positions and leaf hashes (32 bytes each, in
-    order), and the checkpoint rows among them by their place in the range (the
-    verifier decodes those). Every row's journal entry was found in order and sealed,
-    the first being entry ``first_entry``."""
+    ``last``: their positions and leaf hashes (32 bytes each, in order), and the
+    checkpoint rows among them by their place in the range (the verifier decodes those).
+    Every row's journal entry was found in order and sealed, the first being entry
+    ``first_entry``."""
     after: int
     last: int
-    count: int
     positions: tuple[int, ...]
     digests: bytes
     checkpoints: tuple[tuple[int, tuple], ...]
@@ -96,13 +95,14 @@ class Prefetch:
 
     def take(self, after: int, last: int) -> Hashed | None:
         """The result for the range after ``after`` up to ``last`` if it is the next one
-        handed out and the worker found nothing wrong in it; otherwise None (and if it is not the
-        next one, every range out is taken back and dropped: the ranges start again)."""
+        handed out and the worker found nothing wrong in it; otherwise None (and if it is
+        not the next one, every range out is taken back and dropped: the ranges start
+        again)."""
         if not self._asked or self._asked[0][:2] != (after, last):
             while self._asked:
-                self._back(*self._asked[0])
+                self._back()
             return None
-        hashed = self._back(*self._asked[0])
+        hashed = self._back()
         if hashed is None or (hashed.after, hashed.last) != (after, last):
             return None
         return hashed
@@ -116,8 +116,9 @@ class Prefetch:
         self._asked.clear()
         self._idle.clear()
 
-    def _back(self, after: int, last: int, worker: "_Worker") -> Hashed | None:
-        self._asked.popleft()
+    def _back(self) -> Hashed | None:
+        """The answer to the first range out (the worker is idle again if it lives)."""
+        worker = self._asked.popleft()[2]
         answer = worker.answer()
         if worker.alive:
             self._idle.append(worker)
@@ -255,16 +256,13 @@ def _hash(after: int, last: int) -> Hashed | None:
     for i, ((at, originator, version, topic, state), entry) in enumerate(zip(rows, entries)):
         raw = originator_bytes(originator)
         digest = leaf_digest(at, raw, version, topic, bytes(state))
-        index, entry_at, entry_originator, entry_version, hexed, sealed = entry
-        if not (index == first + i and entry_at == at and hexed == digest.hex()
-                and entry_version == version and entry_originator == dashed(raw)
-                and seal(index, entry_at, hexed) == sealed):
+        if not written_with(entry, first + i, at, raw, version, digest.hex(), seal):
             return None
         positions.append(at)
         digests.append(digest)
         if topic == checkpoint_topic:
             checkpoints.append((i, (at, originator, version, topic, bytes(state))))
-    return Hashed(after, last, len(rows), tuple(positions), b"".join(digests),
+    return Hashed(after, last, tuple(positions), b"".join(digests),
                   tuple(checkpoints), first)
 
 

@@ -26,7 +26,7 @@ from typing import ClassVar
 from ledger import merkle
 from ledger.journal import COLUMNS as JOURNAL_COLUMNS
 from ledger.journal import TABLE as JOURNAL
-from ledger.journal import sealer
+from ledger.journal import sealer, written_with
 from ledger.keys import VerifierKey
 from ledger.leaf import dashed, leaf_digest, originator_bytes
 from ledger.notes import NoteError, open_note
@@ -138,10 +138,8 @@ class Ledger(Projection):
         for at, originator, version, topic, state in rows:
             try:
                 if topic == CHECKPOINT_TOPIC:
-                    self._add_checkpoint(logged_row(
-                        {"position": at, "originator_id": originator,
-                         "originator_version": version, "topic": topic, "state": state},
-                        store.mapper))
+                    self._add_checkpoint(_logged((at, originator, version, topic, state),
+                                                 store))
                 else:
                     add(at, originator, version, topic, state)
             except Exception as error:
@@ -178,36 +176,26 @@ class Ledger(Projection):
         return hashed
 
     def _file_hashed(self, hashed: Hashed, store) -> None:
-        """A range the worker hashed and found in the journal: its leaves put in the tree,
-        its checkpoints kept; the journal compared up to its last entry."""
+        """A range the workers hashed and found in the journal: its leaves put in the
+        tree, its checkpoints kept; the journal compared up to its last entry."""
         checkpoints = dict(hashed.checkpoints)
-        digests, leaves, frontier = hashed.digests, self._leaves, self._frontier
-        leaf_rows, node_rows = self._leaf_rows, self._node_rows
+        digests, put = hashed.digests, self._put_leaf
         for i, at in enumerate(hashed.positions):
             if i in checkpoints:
-                self._keep_checkpoint(checkpoints[i], store, leaves + i)
-            digest = digests[32 * i:32 * i + 32]
-            leaf_rows.append((leaves + i, at, digest.hex()))
-            completed = frontier.append(digest)  # lowest first: levels 0, 1, 2, ...
-            if len(completed) > STORED_FROM:
-                node_rows.extend((level, index, node.hex()) for level, index, node
-                                 in completed[STORED_FROM:])
-        self._leaves = leaves + hashed.count
+                self._keep_checkpoint(checkpoints[i], store)
+            put(at, digests[32 * i:32 * i + 32])
         self._local.hashed_ahead += 1
-        self._journal_next = hashed.first_entry + hashed.count
+        self._journal_next = hashed.first_entry + len(hashed.positions)
         self._journal_position = hashed.last
 
-    def _keep_checkpoint(self, row: tuple, store, leaf: int) -> None:
-        """A checkpoint row the worker hashed, kept with the root of the tree before its
-        leaf ``leaf``; a row that cannot be made an event stops the read model there."""
-        at, originator, version, topic, state = row
+    def _keep_checkpoint(self, row: tuple, store) -> None:
+        """A checkpoint row the workers hashed, kept with the tree before its leaf (the
+        next one); a row that cannot be made an event stops the read model there."""
         try:
-            logged = logged_row({"position": at, "originator_id": originator,
-                                 "originator_version": version, "topic": topic,
-                                 "state": state}, store.mapper)
+            logged = _logged(row, store)
         except Exception as error:
-            raise ProjectionFailed(self.name, at, event_name(topic), error) from error
-        self._checkpoints.append((logged, leaf, self._frontier.root()))
+            raise ProjectionFailed(self.name, row[0], event_name(row[3]), error) from error
+        self._checkpoints.append((logged, self._leaves, self._frontier.root()))
 
     def _add_checkpoint(self, logged) -> None:
         """A checkpoint's leaf, the checkpoint kept with the tree its leaf extends."""
@@ -222,15 +210,20 @@ class Ledger(Projection):
         raw = originator_bytes(originator)
         version = int(version)
         digest = leaf_digest(position, raw, version, topic, bytes(state))
+        self._events.append((position, raw, version, self._put_leaf(position, digest)))
+
+    def _put_leaf(self, position: int, digest: bytes) -> str:
+        """A leaf hash appended to the tree: its row, and a row for every node of
+        ``STORED_FROM`` levels or more it completes; returns the hash in hex."""
         hexed = digest.hex()
         leaves = self._leaves
-        self._events.append((position, raw, version, hexed))
         self._leaf_rows.append((leaves, position, hexed))
         self._leaves = leaves + 1
         completed = self._frontier.append(digest)  # lowest first: levels 0, 1, 2, ...
         if len(completed) > STORED_FROM:
             self._node_rows.extend((level, index, node.hex()) for level, index, node
                                    in completed[STORED_FROM:])
+        return hexed
 
     def finish_page(self, cursor) -> None:
         cursor.executemany("INSERT INTO ledger_leaves (leaf_index, position, leaf_hash) "
@@ -258,15 +251,10 @@ class Ledger(Projection):
         entries = _journal(cursor, self._journal_next, len(self._events))
         entry = next(entries, None)
         for event in self._events:
-            if entry is not None:
-                index, at, originator, version, hexed, sealed = entry
-                position = event[0]
-                if (index == self._journal_next and at == position and hexed == event[3]
-                        and version == event[2] and originator == dashed(event[1])
-                        and seal(index, at, hexed) == sealed):
-                    self._journal_next, self._journal_position = index + 1, at
-                    entry = next(entries, None)
-                    continue
+            if entry is not None and written_with(entry, self._journal_next, *event, seal):
+                self._journal_next, self._journal_position = entry[0] + 1, entry[1]
+                entry = next(entries, None)
+                continue
             entry = self._mismatch(event, entry, entries, seal, problems)
         return problems
 
@@ -352,6 +340,15 @@ class Ledger(Projection):
             return []
         return [(logged.position, "checkpoint",
                  f"checkpoint of {data.tree_size} leaves fails: {problem}")]
+
+
+def _logged(row: tuple, store):
+    """A ``LoggedEvent`` of a row read as stored (position, originator_id,
+    originator_version, topic, state)."""
+    at, originator, version, topic, state = row
+    return logged_row({"position": at, "originator_id": originator,
+                       "originator_version": version, "topic": topic, "state": state},
+                      store.mapper)
 
 
 def _inserted(position: int, originator: str, version: int) -> tuple:
