@@ -113,7 +113,8 @@ def _number(value, unit: str) -> str:
         if value < 1:
             return f"{value:.3f} ms"
         return f"{value:,.1f} ms" if value < 100 else f"{value:,.0f} ms"
-    return f"{value:,.0f} {unit}" if value >= 100 else f"{value:,.2f} {unit}"
+    whole = value >= 100 or (float(value).is_integer() and unit != "s")
+    return f"{value:,.0f} {unit}" if whole else f"{value:,.2f} {unit}"
 
 
 def _value(f: Figure) -> str:

@@ -355,6 +355,88 @@ def queries(ctx: StepContext, result: StepResult) -> None:
         "again on a connection that has just run it. Floor: the raw SELECT, warm.")
 
 
+# -- spot check --------------------------------------------------------------------------
+
+@register("spot_check", "Query answers against figures worked out from the data set's files",
+          needs=("import", "rebuild"))
+def spot_check(ctx: StepContext, result: StepResult) -> None:
+    """Whether the queries the bench times answer right (``bench.spot_check``). A
+    difference is a failure of the run."""
+    from bench import spot_check as check
+    from projections.benchmarks import benchmark
+    from projections.spc_charts import spc_chart
+    rng = random.Random(ctx.seed + 1)
+    files = ctx.data.submission_files
+    indicators = check.definitions(ctx.data.directory)
+    cells, series = check.sample(files, rng, ctx.samples)
+    by_cell, by_series = check.collect(files, cells, series)
+    app = ctx.open_registry()
+    checked = {"benchmark": 0, "as-of benchmark": 0, "SPC": 0}
+    agreed = dict.fromkeys(checked, 0)
+    differences = []
+
+    def tally(kind, key, found):
+        checked[kind] += 1
+        if found:
+            differences.append(f"{kind} {'/'.join(key)}: {'; '.join(found[:3])}")
+        else:
+            agreed[kind] += 1
+
+    try:
+        store = app.read_side.store
+        as_of, middle = _middle_submission(app)
+        total = 2 * len(cells) + len(series)
+        for i, (indicator, line, period) in enumerate(cells):
+            expected = check.expected_benchmark(by_cell[(indicator, line, period)],
+                                                indicators[indicator])
+            tally("benchmark", (indicator, line, period), check.benchmark_differences(
+                benchmark(store, indicator, period, line, "all"), expected))
+            if period != middle:
+                answer = benchmark(store, indicator, period, line, "all", as_of=as_of)
+                found = (check.benchmark_differences(answer, expected) if period < middle
+                         else [] if answer is None or not answer["providers"]
+                         else [f"{len(answer['providers'])} providers known as of a "
+                               "time before their period was imported"])
+                tally("as-of benchmark", (indicator, line, period), found)
+            ctx.progress("spot check", 2 * i + 2, total, "answers")
+        for i, (provider, indicator, line) in enumerate(series):
+            expected = check.expected_chart(by_series[(provider, indicator, line)],
+                                            indicators[indicator])
+            tally("SPC", (provider, indicator, line), check.chart_differences(
+                spc_chart(store, provider, indicator, line), expected))
+            ctx.progress("spot check", 2 * len(cells) + i + 1, total, "answers")
+    finally:
+        app.close()
+    for kind in checked:
+        result.add(f"{kind} answers agreeing with the figures worked out from the data "
+                   "set's files", agreed[kind], "answers", floor_label="answers checked",
+                   floor=checked[kind], target="ratio >= 1")
+    result.notes.append(
+        f"{len(cells)} cells and {len(series)} series drawn (seeded) from the submission "
+        f"files' rows; as of {as_of.isoformat()} (the middle of the log, in {middle}'s "
+        f"import), cells of earlier periods must answer as today and later ones with no "
+        "providers; figures worked out with SciPy and NumPy from the files "
+        "(bench/spot_check.py)")
+    if differences:
+        result.notes.append(f"failed: {len(differences)} answers differ from the figures "
+                            f"worked out from the files: {' | '.join(differences[:5])}")
+
+
+def _middle_submission(app):
+    """The time and period of the first submission at or after the log's middle."""
+    last = app.recorder.max_notification_id() or 0
+    after = last // 2
+    while True:
+        notifications = app.recorder.select_notifications(start=after + 1, limit=100)
+        if not notifications:
+            raise RuntimeError("no submission in the second half of the log")
+        for notification in notifications:
+            event = app.mapper.to_domain_event(notification)
+            if hasattr(event, "period") and hasattr(event, "service_line"):
+                return event.timestamp, event.period
+        after = notifications[-1].id
+
+
 # -- ledger ------------------------------------------------------------------------------
 
 @register("ledger", "Ledger verification", needs=("import",))
@@ -461,8 +543,8 @@ def pack_render(ctx: StepContext, result: StepResult) -> None:
                floor=floor * 20 / pages, target="value <= 5",
                detail=f"{code}'s {pages} pages scaled to 20")
 
-ORDER = ("import", "append_floor", "executemany_floor", "rebuild", "queries", "ledger",
-         "http", "pack_render")
+ORDER = ("import", "append_floor", "executemany_floor", "rebuild", "queries", "spot_check",
+         "ledger", "http", "pack_render")
 
 
 def ordered(selected) -> list[str]:
