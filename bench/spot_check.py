@@ -16,6 +16,9 @@ its read models, so a fault in any of them shows as a difference.
   ``linear``, bounds rounded to 10 places as Fingertips does), each provider's quartile
   (1 = best), its competition rank (``scipy.stats.rankdata``, ``min``) and its
   comparison with the national value;
+- an organisation's history: one submission event for each of its rows in the files,
+  with the row's values and, as its provenance, the file's name and SHA-256 and the
+  row's line, and no other submission event;
 - an XmR chart's centre line, process limits and 2-sigma lines (moving ranges at or
   above 3.267 times their mean screened out), whether the limits are trial ones (fewer
   than 13 points) and that every point beyond the limits is flagged.
@@ -25,8 +28,10 @@ against PHEindicatormethods' published values.
 """
 
 import csv
+import hashlib
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -71,25 +76,44 @@ def sample(files: list[Path], rng, count: int) -> tuple[list[tuple], list[tuple]
     return cells, series
 
 
-def collect(files: list[Path], cells: Iterable[tuple], series: Iterable[tuple]):
-    """The rows of each cell and each series, read file by file (a series' from every
-    file; a cell's only from its period's)."""
+@dataclass(frozen=True)
+class Filed:
+    """A submission row as filed: the file, its SHA-256 and the row's line."""
+
+    file: str
+    sha256: str
+    line: int
+    row: dict
+
+
+
+def collect(files: list[Path], cells: Iterable[tuple], series: Iterable[tuple],
+            providers: Iterable[str] = ()):
+    """The rows of each cell, each series and each provider, read file by file (a
+    series' and a provider's from every file; a cell's only from its period's). A
+    provider's rows come as ``Filed``: with the file's name and SHA-256, and the row's
+    line in the file (the header is line 1), as an import's provenance names them."""
     cells, series = set(cells), set(series)
     periods = {c[2] for c in cells}
     by_cell: dict[tuple, list[dict]] = {c: [] for c in cells}
     by_series: dict[tuple, list[dict]] = {s: [] for s in series}
+    by_provider: dict[str, list[Filed]] = {p: [] for p in providers}
     for path in files:
         in_period = period_of(path) in periods
-        if not in_period and not series:
+        if not in_period and not series and not by_provider:
             continue
-        for row in _rows(path):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest() if by_provider else None
+        for line, row in enumerate(_rows(path), start=2):
             cell = (row["indicator"], row["service_line"], row["period"])
             if in_period and cell in by_cell:
                 by_cell[cell].append(row)
             key = (row["provider"], row["indicator"], row["service_line"])
             if key in by_series:
                 by_series[key].append(row)
-    return by_cell, by_series
+            if row["provider"] in by_provider:
+                by_provider[row["provider"]].append(Filed(path.name, digest, line, row))
+    return by_cell, by_series, by_provider
+
 
 
 # -- the figures, worked out -------------------------------------------------------------
@@ -277,4 +301,48 @@ def chart_differences(answer: dict | None, expected: dict) -> list[str]:
             expected["lpl"] <= point["value"] <= expected["upl"])
         if beyond and not point["special_cause"]:
             found.append(f"{point['period']} lies beyond the limits but is not flagged")
+    return found
+
+
+VALUES = ("numerator", "denominator", "value", "sd", "n")
+
+
+def history_differences(records: list[dict] | None, filed: list[Filed],
+                        channel: str = "import") -> list[str]:
+    """What the history query answered of an organisation's submissions that its rows in
+    the files do not say."""
+    if records is None:
+        return ["no answer"]
+    by_source: dict[tuple, list[dict]] = {}
+    for record in records:
+        if record["aggregate"] == "Submission":
+            source = record["provenance"].get("source") or {}
+            by_source.setdefault((source.get("file"), source.get("row")), []).append(record)
+    found = []
+    for item in filed:
+        records_of_row = by_source.pop((item.file, item.line), [])
+        if len(records_of_row) != 1:
+            found.append(f"{item.file} line {item.line}: {len(records_of_row)} events")
+            continue
+        record = records_of_row[0]
+        provenance, data = record["provenance"], record["data"]
+        if provenance["source"].get("sha256") != item.sha256:
+            found.append(f"{item.file} line {item.line}: file SHA-256 "
+                         f"{provenance['source'].get('sha256')!r}, expected {item.sha256!r}")
+        if provenance.get("channel") != channel:
+            found.append(f"{item.file} line {item.line}: channel {provenance.get('channel')!r}")
+        for key in ("provider", "indicator", "service_line", "period"):
+            if data.get(key) != item.row[key]:
+                found.append(f"{item.file} line {item.line}: {key} {data.get(key)!r}, "
+                             f"expected {item.row[key]!r}")
+        values = data.get("values") or {}
+        for key in VALUES:
+            if item.row.get(key) and not _close(
+                    None if values.get(key) is None else float(values[key]),
+                    float(item.row[key])):
+                found.append(f"{item.file} line {item.line}: {key} {values.get(key)!r}, "
+                             f"expected {item.row[key]}")
+    extra = sum(len(v) for v in by_source.values())
+    if extra:
+        found.append(f"{extra} submission events from no row of the files")
     return found

@@ -357,6 +357,10 @@ def queries(ctx: StepContext, result: StepResult) -> None:
 
 # -- spot check --------------------------------------------------------------------------
 
+# The histories checked: each is a provider's thousands of events at full scale.
+HISTORY_PROVIDERS = 20
+
+
 @register("spot_check", "Query answers against figures worked out from the data set's files",
           needs=("import", "rebuild"))
 def spot_check(ctx: StepContext, result: StepResult) -> None:
@@ -364,14 +368,18 @@ def spot_check(ctx: StepContext, result: StepResult) -> None:
     difference is a failure of the run."""
     from bench import spot_check as check
     from projections.benchmarks import benchmark
+    from projections.histories import history
     from projections.spc_charts import spc_chart
     rng = random.Random(ctx.seed + 1)
     files = ctx.data.submission_files
     indicators = check.definitions(ctx.data.directory)
     cells, series = check.sample(files, rng, ctx.samples)
-    by_cell, by_series = check.collect(files, cells, series)
+    providers = rng.sample(sorted({s[0] for s in series}),
+                           min(HISTORY_PROVIDERS, len({s[0] for s in series})))
+    by_cell, by_series, by_provider = check.collect(files, cells, series, providers)
     app = ctx.open_registry()
-    checked = {"benchmark": 0, "as-of benchmark": 0, "SPC": 0}
+    checked = {"benchmark": 0, "as-of benchmark": 0, "SPC": 0, "history": 0,
+               "as-of history": 0}
     agreed = dict.fromkeys(checked, 0)
     differences = []
 
@@ -385,7 +393,7 @@ def spot_check(ctx: StepContext, result: StepResult) -> None:
     try:
         store = app.read_side.store
         as_of, middle = _middle_submission(app)
-        total = 2 * len(cells) + len(series)
+        total = 2 * len(cells) + len(series) + len(providers)
         for i, (indicator, line, period) in enumerate(cells):
             expected = check.expected_benchmark(by_cell[(indicator, line, period)],
                                                 indicators[indicator])
@@ -405,21 +413,31 @@ def spot_check(ctx: StepContext, result: StepResult) -> None:
             tally("SPC", (provider, indicator, line), check.chart_differences(
                 spc_chart(store, provider, indicator, line), expected))
             ctx.progress("spot check", 2 * len(cells) + i + 1, total, "answers")
+        for i, code in enumerate(providers):
+            filed = by_provider[code]
+            tally("history", (code,), check.history_differences(history(store, code), filed))
+            then = [r for r in history(store, code, as_of)
+                    if r["aggregate"] != "Submission" or r["data"]["period"] != middle]
+            tally("as-of history", (code,), check.history_differences(
+                then, [f for f in filed if f.row["period"] < middle]))
+            ctx.progress("spot check", 2 * len(cells) + len(series) + i + 1, total,
+                         "answers")
     finally:
         app.close()
     for kind in checked:
-        result.add(f"{kind} answers agreeing with the figures worked out from the data "
-                   "set's files", agreed[kind], "answers", floor_label="answers checked",
+        result.add(f"{kind} answers agreeing with the data set's files", agreed[kind],
+                   "answers", floor_label="answers checked",
                    floor=checked[kind], target="ratio >= 1")
     result.notes.append(
-        f"{len(cells)} cells and {len(series)} series drawn (seeded) from the submission "
-        f"files' rows; as of {as_of.isoformat()} (the middle of the log, in {middle}'s "
-        f"import), cells of earlier periods must answer as today and later ones with no "
-        "providers; figures worked out with SciPy and NumPy from the files "
+        f"{len(cells)} cells, {len(series)} series and {len(providers)} providers' "
+        f"histories ({sum(map(len, by_provider.values())):,} rows) drawn (seeded) from the "
+        f"submission files' rows; as of {as_of.isoformat()} (the middle of the log, in "
+        f"{middle}'s import), cells and rows of earlier periods must answer as today and "
+        "later ones not at all; figures worked out with SciPy and NumPy from the files "
         "(bench/spot_check.py)")
     if differences:
-        result.notes.append(f"failed: {len(differences)} answers differ from the figures "
-                            f"worked out from the files: {' | '.join(differences[:5])}")
+        result.notes.append(f"failed: {len(differences)} answers differ from the data "
+                            f"set's files: {' | '.join(differences[:5])}")
 
 
 def _middle_submission(app):

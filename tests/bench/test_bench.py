@@ -1,7 +1,8 @@
 """``registry bench`` at the tiny scale on each engine: every step runs and is reported.
 
 Times are not asserted (they depend on the machine); the report must name every step
-and give positive figures beside positive floors.
+and give positive figures beside positive floors. A spot-checked answer that differs
+from the data set's files fails the run, so this test too.
 """
 
 import re
@@ -72,6 +73,9 @@ def test_tiny_benchmark_reports_every_step_with_positive_figures(engine_args, tm
                   "benchmark API latency p95",
                   "FT pack, gather and render, drawing every chart (cold",
                   "FT pack, render with its charts kept (warm",
-                  "FT pack, warm render per 20 pages"):
+                  "FT pack, warm render per 20 pages",
+                  "benchmark answers agreeing with the data set's files",
+                  "as-of benchmark answers agreeing", "SPC answers agreeing",
+                  "history answers agreeing", "as-of history answers agreeing"):
         assert label in section, label
     assert re.search(r"peak RSS [\d,]+ MB", section)

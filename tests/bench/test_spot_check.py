@@ -6,6 +6,7 @@ any difference there fails the run.
 """
 
 import csv
+import hashlib
 import random
 
 import pytest
@@ -139,7 +140,57 @@ def test_rows_are_sampled_and_collected_from_the_files(tmp_path):
     assert check.period_of(files[0]) == "2020-01"
     cells, series = check.sample(files, random.Random(3), 4)
     assert {c[2] for c in cells} <= {"2020-01", "2020-02"} and len(series) == 4
-    by_cell, by_series = check.collect(files, [("I1", "podiatry", "2020-02")],
-                                       [("P2", "I1", "podiatry")])
+    by_cell, by_series, by_provider = check.collect(
+        files, [("I1", "podiatry", "2020-02")], [("P2", "I1", "podiatry")], ["P1"])
     assert [r["provider"] for r in by_cell[("I1", "podiatry", "2020-02")]] == ["P1", "P2"]
     assert [r["period"] for r in by_series[("P2", "I1", "podiatry")]] == ["2020-01", "2020-02"]
+    assert [(f.file, f.line, f.sha256) for f in by_provider["P1"]] == [
+        (path.name, 2, hashlib.sha256(path.read_bytes()).hexdigest()) for path in files]
+
+
+def _history(filed, **changes):
+    """The history records an import of ``filed`` would give."""
+    records = [{"aggregate": "Organisation", "provenance": {}, "data": {"code": "P1"}}]
+    for item in filed:
+        row = item.row
+        records.append({
+            "aggregate": "Submission",
+            "provenance": {"channel": "import", "source": {
+                "file": item.file, "sha256": item.sha256, "row": item.line}},
+            "data": {**{k: row[k] for k in ("provider", "indicator", "service_line",
+                                             "period")},
+                     "values": {"numerator": int(row["numerator"]),
+                                "denominator": int(row["denominator"])}}})
+    return records
+
+
+FILED = [check.Filed("submissions-2020-01-01.csv", "ab" * 32, line,
+                     {"provider": "P1", "indicator": "I1", "service_line": "podiatry",
+                      "period": "2020-01", "numerator": str(line), "denominator": "50",
+                      "value": "", "sd": "", "n": ""}) for line in (2, 3)]
+
+
+def test_a_history_with_each_row_once_and_its_provenance_agrees():
+    assert check.history_differences(_history(FILED), FILED) == []
+
+
+@pytest.mark.parametrize("change, named", [
+    (lambda h: h.pop(), "line 3: 0 events"),
+    (lambda h: h.append(h[-1]), "line 3: 2 events"),
+    (lambda h: h[1]["provenance"]["source"].update(sha256="cd" * 32), "file SHA-256"),
+    (lambda h: h[1]["provenance"].update(channel="api"), "channel 'api'"),
+    (lambda h: h[1]["data"].update(period="2020-02"), "period '2020-02'"),
+    (lambda h: h[1]["data"]["values"].update(numerator=7), "numerator 7"),
+    (lambda h: h[1]["provenance"]["source"].update(row=9), "line 2: 0 events"),
+])
+def test_a_wrong_history_is_reported(change, named):
+    records = _history(FILED)
+    change(records)
+    found = check.history_differences(records, FILED)
+    assert found and named in found[0], found
+    assert check.history_differences(None, FILED) == ["no answer"]
+
+
+def test_a_submission_from_no_row_of_the_files_is_reported():
+    assert check.history_differences(_history(FILED), FILED[:1]) == [
+        "1 submission events from no row of the files"]
