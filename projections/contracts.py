@@ -45,6 +45,9 @@ class Contracts(Projection):
         ("CREATE INDEX IF NOT EXISTS contract_versions_aggregate ON contract_versions "
          "(aggregate_id, recorded_to)"))
 
+    # The runner reads no other rows (``Projection.aggregates``).
+    aggregates = ("Contract",)
+
     def apply(self, cursor, logged) -> None:
         if logged.aggregate_type != "Contract":
             return

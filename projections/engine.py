@@ -53,6 +53,10 @@ class Projection:
     # tests compare the two).
     set_based_aggregates: tuple[str, ...] = ()
     set_based: bool = True
+    # The only aggregates whose events this read model applies (every aggregate when
+    # empty): the runner reads no other rows of a range. With ``set_based`` off it reads
+    # them all and ``apply`` passes over the others (the tests compare the two).
+    aggregates: tuple[str, ...] = ()
     # Whether a rebuild fills the tables first and creates ``indexes`` after (one sort
     # each instead of an index entry placed per row): for a read model whose own pages
     # never look anything up by those indexes.
@@ -63,6 +67,17 @@ class Projection:
         """The aggregates whose events are left to ``file_range`` (none when
         ``set_based`` is off)."""
         return self.set_based_aggregates if self.set_based else ()
+
+    @property
+    def read_only(self) -> tuple[str, ...]:
+        """The aggregates whose rows alone the runner reads (all when empty)."""
+        return self.aggregates if self.set_based else ()
+
+    @property
+    def reads_ranges(self) -> bool:
+        """Whether the runner reads this read model's events a range at a time by SQL,
+        leaving some rows unread (``read_range``)."""
+        return bool(self.bulk_aggregates or self.read_only)
 
     @contextmanager
     def catching_up(self, store, size: int):
@@ -215,9 +230,10 @@ class Runner:
         done = 0
         while True:
             position = self.position(projection.name)
-            if projection.bulk_aggregates:
+            if projection.reads_ranges:
                 last, count, page = read_range(self.app, self.store, position, size,
-                                               projection.bulk_aggregates)
+                                               projection.bulk_aggregates,
+                                               only=projection.read_only)
             else:
                 page = list(read_events(self.app, after=position, page=size, limit=size))
                 last, count = (page[-1].position if page else position), len(page)
@@ -245,7 +261,7 @@ class Runner:
             self._commit(projection, position, page, last)
         except ProjectionFailed as failure:
             applied = [e for e in page if e.position < failure.position]
-            if projection.bulk_aggregates:
+            if projection.reads_ranges:
                 before = failure.position - 1
             else:
                 before = applied[-1].position if applied else position

@@ -194,14 +194,17 @@ def read_events(app, after: int = 0, stop: int | None = None, page: int = PAGE,
 EVERY_AGGREGATE = ("*",)
 
 
-def read_range(app, store, after: int, size: int, leave_out: tuple[str, ...]):
+def read_range(app, store, after: int, size: int, leave_out: tuple[str, ...],
+               only: tuple[str, ...] = ()):
     """The next ``size`` events of the log after position ``after``, for a projection that
-    files the events of the aggregates ``leave_out`` by SQL over the stored rows: returns
-    (the last position of the range, how many events it holds, its other events as
-    ``LoggedEvent``s in order). Only their rows are read and decoded; none when
-    ``leave_out`` is ``EVERY_AGGREGATE``."""
+    files the events of the aggregates ``leave_out`` by SQL over the stored rows, or
+    applies only those of the aggregates ``only``: returns (the last position of the
+    range, how many events it holds, the events to apply as ``LoggedEvent``s in order).
+    Only their rows are read and decoded; none when ``leave_out`` is
+    ``EVERY_AGGREGATE``."""
     table, position = store.events_table, store.events_position
     left_out, params = store.of_aggregates(leave_out)
+    wanted, wanted_params = store.of_aggregates(only) if only else ("1 = 1", [])
     with store.reading() as cursor:
         last, count = range_end(cursor, store, after, size)
         if not count:
@@ -211,7 +214,8 @@ def read_range(app, store, after: int, size: int, leave_out: tuple[str, ...]):
         rows = cursor.execute(
             f"SELECT {position} AS position, originator_id, originator_version, topic, state "
             f"FROM {table} WHERE {position} > ? AND {position} <= ? AND NOT ({left_out}) "
-            f"ORDER BY {position}", (after, last, *params)).fetchall_raw()
+            f"AND ({wanted}) ORDER BY {position}",
+            (after, last, *params, *wanted_params)).fetchall_raw()
         return last, count, [logged_row(r, app.mapper) for r in rows]
 
 

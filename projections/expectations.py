@@ -36,6 +36,12 @@ class Expectations:
         "aggregate_id TEXT PRIMARY KEY, code TEXT NOT NULL, state TEXT NOT NULL)",
     }
 
+    @property
+    def aggregates(self) -> tuple[str, ...]:
+        """The aggregates it has handlers for (``_Aggregate_Event``)."""
+        return tuple(sorted({name.split("_")[1] for name in dir(self)
+                             if name.startswith("_") and name[1:2].isupper()}))
+
     def apply(self, cursor, logged) -> None:
         handler = getattr(self, f"_{logged.aggregate_type}_{logged.event_type}", None)
         if handler is not None:

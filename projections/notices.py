@@ -41,6 +41,9 @@ class Notices(Projection):
         ("CREATE INDEX IF NOT EXISTS notice_versions_aggregate ON notice_versions "
          "(aggregate_id, recorded_to)"))
 
+    # The runner reads no other rows (``Projection.aggregates``).
+    aggregates = ("Notice", *EXPECTATIONS.aggregates)
+
     def apply(self, cursor, logged) -> None:
         if logged.aggregate_type != "Notice":
             EXPECTATIONS.apply(cursor, logged)

@@ -43,6 +43,9 @@ class Pipeline(Projection):
         ("CREATE INDEX IF NOT EXISTS pipeline_versions_aggregate ON pipeline_versions "
          "(aggregate_id, recorded_to)"))
 
+    # The runner reads no other rows (``Projection.aggregates``).
+    aggregates = ("FTApplication",)
+
     def apply(self, cursor, logged) -> None:
         if logged.aggregate_type != "FTApplication":
             return
