@@ -86,7 +86,6 @@ class Filed:
     row: dict
 
 
-
 def collect(files: list[Path], cells: Iterable[tuple], series: Iterable[tuple],
             providers: Iterable[str] = ()):
     """The rows of each cell, each series and each provider, read file by file (a
@@ -113,7 +112,6 @@ def collect(files: list[Path], cells: Iterable[tuple], series: Iterable[tuple],
             if row["provider"] in by_provider:
                 by_provider[row["provider"]].append(Filed(path.name, digest, line, row))
     return by_cell, by_series, by_provider
-
 
 
 # -- the figures, worked out -------------------------------------------------------------
