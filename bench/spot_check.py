@@ -131,22 +131,33 @@ def _rate_interval(count: int, level: float) -> tuple[float, float]:
     return lower, float(stats.chi2.ppf(1 - alpha / 2, 2 * count + 2)) / 2
 
 
+def value_of(row: dict, definition: dict) -> float:
+    """A row's value on the reported scale: proportions as a percentage, rates per the
+    indicator's multiplier, means and counts as given."""
+    measure = definition["measure"]
+    if measure == "proportion":
+        return int(row["numerator"]) / int(row["denominator"]) * 100.0
+    if measure == "rate":
+        return int(row["numerator"]) / int(row["denominator"]) * float(
+            definition["multiplier"] or 1)
+    return float(row["value"])
+
+
 def provider_figure(row: dict, definition: dict) -> dict:
     """One provider's value and its 95% and 99.8% intervals (None where there are none)."""
-    measure = definition["measure"]
-    multiplier = float(definition["multiplier"] or 1)
+    measure, value = definition["measure"], value_of(row, definition)
     if measure in ("proportion", "rate"):
         num, den = int(row["numerator"]), int(row["denominator"])
-        scale = 100.0 if measure == "proportion" else multiplier
         if measure == "proportion":
             test = stats.binomtest(num, den)
-            cis = [tuple(scale * b for b in test.proportion_ci(lvl, method="wilson"))
+            cis = [tuple(100.0 * b for b in test.proportion_ci(lvl, method="wilson"))
                    for lvl in LEVELS]
         else:
-            cis = [tuple(b / den * scale for b in _rate_interval(num, lvl)) for lvl in LEVELS]
-        return {"value": num / den * scale, "numerator": num, "denominator": den,
+            multiplier = float(definition["multiplier"] or 1)
+            cis = [tuple(b / den * multiplier for b in _rate_interval(num, lvl))
+                   for lvl in LEVELS]
+        return {"value": value, "numerator": num, "denominator": den,
                 "ci95": cis[0], "ci998": cis[1]}
-    value = float(row["value"])
     figure = {"value": value, "numerator": None, "denominator": None, "ci95": None,
               "ci998": None, "n": int(row["n"]) if row.get("n") else None}
     if measure == "mean" and figure["n"] and figure["n"] >= 2:
@@ -212,20 +223,10 @@ def expected_benchmark(rows: list[dict], definition: dict) -> dict:
                                 bounds or [None] * 5)) | {"providers": len(codes)}}
 
 
-def _plotted(row: dict, definition: dict) -> float:
-    measure = definition["measure"]
-    if measure == "proportion":
-        return int(row["numerator"]) / int(row["denominator"]) * 100.0
-    if measure == "rate":
-        return int(row["numerator"]) / int(row["denominator"]) * float(
-            definition["multiplier"] or 1)
-    return float(row["value"])
-
-
 def expected_chart(rows: list[dict], definition: dict) -> dict:
     """An XmR chart over all the series' points ("Making Data Count")."""
     ordered = sorted(rows, key=lambda r: r["period"])
-    values = np.array([_plotted(r, definition) for r in ordered])
+    values = np.array([value_of(r, definition) for r in ordered])
     chart = {"periods": [r["period"] for r in ordered], "values": values.tolist(),
              "mean": float(values.mean()), "trial_limits": len(values) < TRIAL_BELOW,
              "lpl": None, "upl": None, "lower_2sigma": None, "upper_2sigma": None}

@@ -374,8 +374,8 @@ def spot_check(ctx: StepContext, result: StepResult) -> None:
     files = ctx.data.submission_files
     indicators = check.definitions(ctx.data.directory)
     cells, series = check.sample(files, rng, ctx.samples)
-    providers = rng.sample(sorted({s[0] for s in series}),
-                           min(HISTORY_PROVIDERS, len({s[0] for s in series})))
+    reporting = sorted({s[0] for s in series})
+    providers = rng.sample(reporting, min(HISTORY_PROVIDERS, len(reporting)))
     by_cell, by_series, by_provider = check.collect(files, cells, series, providers)
     app = ctx.open_registry()
     checked = {"benchmark": 0, "as-of benchmark": 0, "SPC": 0, "history": 0,
@@ -442,17 +442,13 @@ def spot_check(ctx: StepContext, result: StepResult) -> None:
 
 def _middle_submission(app):
     """The time and period of the first submission at or after the log's middle."""
-    last = app.recorder.max_notification_id() or 0
-    after = last // 2
-    while True:
-        notifications = app.recorder.select_notifications(start=after + 1, limit=100)
-        if not notifications:
-            raise RuntimeError("no submission in the second half of the log")
-        for notification in notifications:
-            event = app.mapper.to_domain_event(notification)
-            if hasattr(event, "period") and hasattr(event, "service_line"):
-                return event.timestamp, event.period
-        after = notifications[-1].id
+    from projections.eventlog import read_events
+    for logged in read_events(app, after=(app.recorder.max_notification_id() or 0) // 2,
+                              page=100):
+        event = logged.event
+        if hasattr(event, "period") and hasattr(event, "service_line"):
+            return event.timestamp, event.period
+    raise RuntimeError("no submission in the second half of the log")
 
 
 # -- ledger ------------------------------------------------------------------------------
