@@ -117,17 +117,21 @@ def storing_events(database_url: str):
     """A check that becomes true once events are being written after this moment, inside
     their transaction: on SQLite another process holds the write lock (a writer takes it at
     its first INSERT and keeps it until COMMIT; the write-ahead log may not grow before the
-    commit, so its size is no sign); on PostgreSQL an INSERT into the events table of this
-    schema is in progress."""
+    commit, so its size is no sign); on PostgreSQL another transaction holds the events
+    table's EXCLUSIVE lock, which a save takes before it writes its events and keeps until
+    COMMIT (the events' COPY itself lasts a few milliseconds, too short to be sure of
+    seeing)."""
     if database_url.startswith("sqlite"):
         return _writing(_sqlite_path(database_url))
     server, schema = _postgres(database_url)
-    pattern = f'%insert into "{schema}"."registry_events"%'
 
     def inserting() -> bool:
         with psycopg.connect(server, autocommit=True) as conn:
-            return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
-                                "AND lower(query) LIKE %s", (pattern,)).fetchone()[0] > 0
+            return conn.execute(
+                "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s "
+                "AND c.relname = 'registry_events' AND l.mode = 'ExclusiveLock' "
+                "AND l.granted", (schema,)).fetchone()[0] > 0
     return inserting
 
 
