@@ -209,7 +209,7 @@ class JournalledPostgresRecorder(PostgresApplicationRecorder):
         NOTIFY, with the events written by binary ``COPY`` rather than the library's
         ``INSERT … SELECT FROM unnest(<array of composites>)``. That array travels as
         text: psycopg escapes every state into it (a regular expression per event) and
-        the server parses it back, about half of a bulk import's time in the store. COPY
+        the server parses it back: two thirds of a bulk import's time in the store. COPY
         streams the same rows (no pipeline mode: a single pipelined save of ~15,000
         events or more never returned, as in psycopg issue #685) with the same
         constraints: a version already stored raises the library's ``IntegrityError``
