@@ -183,25 +183,21 @@ class JournalledPostgresRecorder(PostgresApplicationRecorder):
                                      Identifier(self.events_table_name))
         self._copy_events = SQL("COPY {} (originator_id, originator_version, topic, state) "
                                 "FROM STDIN (FORMAT BINARY)").format(events)
-        self._last_id = SQL("SELECT MAX(notification_id) AS last FROM {}").format(events)
         self._ids_after = SQL("SELECT notification_id FROM {} WHERE notification_id > %s "
                               "ORDER BY notification_id").format(events)
         self._count = SQL("SELECT COUNT(*) AS n FROM {}").format(table)
-        self._existing = SQL("SELECT DISTINCT originator_id FROM {}.{} "
-                             "WHERE originator_id = ANY(%s)").format(
-            Identifier(self.datastore.schema), Identifier(self.events_table_name))
+        self._existing = SQL("SELECT DISTINCT originator_id FROM {} "
+                             "WHERE originator_id = ANY(%s)").format(events)
         self._versions = SQL("SELECT originator_id, MAX(originator_version) AS version "
-                             "FROM {}.{} WHERE originator_id = ANY(%s) GROUP BY originator_id"
-                             ).format(Identifier(self.datastore.schema),
-                                      Identifier(self.events_table_name))
+                             "FROM {} WHERE originator_id = ANY(%s) GROUP BY originator_id"
+                             ).format(events)
         self._stored_events = SQL(
-            "SELECT originator_id, originator_version, topic, state FROM {}.{} "
+            "SELECT originator_id, originator_version, topic, state FROM {} "
             "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version").format(
-            Identifier(self.datastore.schema), Identifier(self.events_table_name))
+            events)
         self._analysed = SQL("SELECT c.reltuples FROM pg_class c JOIN pg_namespace n "
                              "ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relname = %s")
-        self._analyse = SQL("ANALYZE {}.{}").format(Identifier(self.datastore.schema),
-                                                    Identifier(self.events_table_name))
+        self._analyse = SQL("ANALYZE {}").format(events)
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library
     def insert_events(self, stored_events, **kwargs):
@@ -225,8 +221,8 @@ class JournalledPostgresRecorder(PostgresApplicationRecorder):
                 return ids
             self._lock_table(curs)
             self._notify_channel(curs)
-            curs.execute(self._last_id)
-            last = curs.fetchone()["last"] or 0
+            curs.execute(self.max_notification_id_statement)  # the library's own
+            last = curs.fetchone()["max"] or 0
             with curs.copy(self._copy_events) as copy:
                 copy.set_types(["uuid", "int8", "text", "bytea"])
                 for event in stored_events:
