@@ -44,6 +44,7 @@ from pypdf.generic import (
 from weasyprint.formatting_structure.boxes import ReplacedBox
 
 from charts import cache as chart_cache
+from packs.written import Written
 
 ATTRIBUTE = "data-chart"
 PX = 0.75  # WeasyPrint lays out in CSS px; PDF user space is in points
@@ -253,22 +254,6 @@ def loads(raw: bytes) -> Form:
     return Form(tuple(header["size"]), tuple(objects))
 
 
-class _Raw(pydyf.Object):
-    """An object whose PDF syntax is already written."""
-
-    def __init__(self, stream: bool):
-        super().__init__()
-        self.stream, self.written = stream, b""
-
-    @property
-    def data(self) -> bytes:
-        return self.written
-
-    @property
-    def compressible(self) -> bool:
-        return not self.stream and super().compressible
-
-
 def _place(pdf: pydyf.PDF, form: Form, shared: dict) -> bytes:
     """Add ``form``'s objects to ``pdf`` (sharing identical streams): the form's reference."""
     numbers, new = [], []
@@ -276,7 +261,7 @@ def _place(pdf: pydyf.PDF, form: Form, shared: dict) -> bytes:
         if shareable and (text, data) in shared:
             numbers.append(shared[text, data])
             continue
-        raw = _Raw(data is not None)
+        raw = Written(data is not None)
         pdf.add_object(raw)
         numbers.append(raw.number)
         new.append((raw, text, data))

@@ -8,7 +8,8 @@ shows.
 
 The funnel and SPC charts are drawn as PDF by matplotlib - in worker processes while
 WeasyPrint lays the pages out around their placeholders - and placed as vector forms
-when the PDF is written (``packs.forms``).
+when the PDF is written (``packs.forms``). The attachment is compressed while the pages
+are laid out, and each stream is written once (``packs.written``).
 """
 
 import io
@@ -26,6 +27,7 @@ from charts.cache import draw_ahead, is_pdf, printed_chart
 from packs import forms
 from packs.document import ATTACHMENT, dumps
 from packs.views import Printed, audit_view, common, ft_view, renewal_view
+from packs.written import compress, write_streams_once
 from registry.errors import InvalidInput
 from web.formatting import comparison_css, comparison_tag, number, svg, when
 
@@ -58,22 +60,30 @@ def render_html(document: dict, printed: Printed | None = None) -> str:
 
 
 def render_pdf(document: dict) -> bytes:
+    content = dumps(document)
     attachment = weasyprint.Attachment(
-        string=dumps(document), name=ATTACHMENT, relationship="Data",
+        string=content, name=ATTACHMENT, relationship="Data",
         description=f"{document['title']}: figures and events with ledger proofs "
                     f"({document['format']})")
     printed = Printed()
     html = render_html(document, printed)
-    with ThreadPoolExecutor(max_workers=1) as background:
+    with ThreadPoolExecutor(max_workers=2) as background:
         drawing = background.submit(draw_ahead, printed.requests, "pdf")
+        compressing = background.submit(compress, content)
         laid_out = weasyprint.HTML(string=html).render()
         drawing.result()
+        compressed = compressing.result()
     drawn = {number: printed_chart(kind, figure, **options)
              for number, (kind, figure, options) in enumerate(printed.requests)}
     unexpected = [number for number, chart in drawn.items() if not is_pdf(chart)]
     if unexpected:
         raise RuntimeError(f"charts {unexpected} drew a notice where a chart was laid out")
-    finish = forms.finisher(drawn, forms.placements(laid_out))
+    place_charts = forms.finisher(drawn, forms.placements(laid_out))
+
+    def finish(written, pdf) -> None:
+        place_charts(written, pdf)
+        write_streams_once(pdf, (content, compressed))  # last (see packs.written)
+
     with warnings.catch_warnings():
         # WeasyPrint opens its sRGB profile for PDF/A without closing it (ResourceWarning)
         warnings.filterwarnings("ignore", category=ResourceWarning, message=".*sRGB2014")
