@@ -62,3 +62,55 @@ def test_a_rebuild_builds_its_deferred_indexes_with_two_sort_threads(app, monkey
     app.read_side.rebuild("audit")
     assert threads == [2] * len(Audit.indexes)
     assert _sort_threads(store) == 0
+
+
+def _settings(cursor) -> dict:
+    return {name: cursor.execute(f"PRAGMA {name}").fetchone()[name]
+            for name in ("synchronous", "cache_size", "temp_store", "wal_autocheckpoint")}
+
+
+def test_a_projection_page_has_a_larger_cache_and_its_own_settings_only_while_it_runs(app):
+    """A page of a full-scale rebuild modifies more pages than SQLite's default 2 MB cache
+    holds: they were spilled to the write-ahead log and written again (4.9 GB written to
+    rebuild a 100 MB read model). A page runs with 64 MB, statement journals in memory
+    and the log copied back every 16384 pages; the connection's own settings return
+    after it, whether it commits or fails."""
+    store = app.read_side.store
+    if store.engine != "sqlite":
+        pytest.skip("PostgreSQL's page settings are synchronous_commit (test_engine)")
+    with store.reading() as cursor:
+        own = _settings(cursor)
+    assert own["cache_size"] != -65536 and own["temp_store"] != 2
+    with store.applying() as cursor:
+        assert _settings(cursor) == {"synchronous": 1, "cache_size": -65536, "temp_store": 2,
+                                     "wal_autocheckpoint": 16384}
+    with store.reading() as cursor:
+        assert _settings(cursor) == own
+    with pytest.raises(RuntimeError), store.applying():
+        raise RuntimeError("a failed page")
+    with store.reading() as cursor:
+        assert _settings(cursor) == own
+    with store.transaction() as cursor:
+        assert _settings(cursor) == own
+
+
+def test_a_rebuild_sorts_its_deferred_indexes_with_the_connections_own_cache(app, monkeypatch):
+    """An index sort sizes its memory by the page cache (and keeps it in memory with
+    ``temp_store`` on memory): the page settings are not in force while it runs."""
+    store = app.read_side.store
+    if store.engine != "sqlite":
+        pytest.skip("PostgreSQL's page settings are synchronous_commit (test_engine)")
+    seed(app)
+    with store.reading() as cursor:
+        own = _settings(cursor)
+    indexing, seen = store.indexing, []
+
+    @contextmanager
+    def recording():
+        with indexing() as cursor:
+            seen.append(_settings(cursor))
+            yield cursor
+
+    monkeypatch.setattr(store, "indexing", recording)
+    app.read_side.rebuild("audit")
+    assert seen == [own] * len(Audit.indexes)
