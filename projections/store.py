@@ -146,13 +146,27 @@ class Cursor:
 # spilled to the write-ahead log in mid-transaction and written again when modified
 # again: rebuilding the histories (a 100 MB read model) wrote 4.9 GB. Also, each
 # statement's rollback journal went to a temporary file (0.6 GB), and the log was
-# copied back into the database after every page, with two disk flushes each. With a
+# copied back into the database after every page (342 disk flushes in all). With a
 # 64 MB cache, statement journals in memory and the log copied back every 64 MB, it
 # wrote 0.8 GB and took 12.1-14.4 s instead of 19.3-19.8 s (system time 1.6 s instead
 # of 7.8 s). Put back afterwards: a rebuild's index sorts size their memory by the page
 # cache, and sort in memory with ``temp_store`` so set (+160 MB at full scale).
 PAGE_SETTINGS = (("synchronous", "NORMAL"), ("cache_size", "-65536"),
                  ("temp_store", "MEMORY"), ("wal_autocheckpoint", "16384"))
+
+
+@contextmanager
+def pragmas(conn, settings):
+    """An SQLite connection with ``settings`` ((name, value) pairs) in force, and its own
+    values put back afterwards, whether the block succeeds or fails."""
+    before = [conn.execute(f"PRAGMA {name}").fetchone()[0] for name, _ in settings]
+    for name, value in settings:
+        conn.execute(f"PRAGMA {name} = {value}")
+    try:
+        yield conn
+    finally:
+        for (name, _), value in zip(settings, before):
+            conn.execute(f"PRAGMA {name} = {value}")
 
 
 class ReadStore:
@@ -249,11 +263,7 @@ class ReadStore:
                     cursor.execute("SET LOCAL synchronous_commit = off")
                 yield Cursor(cursor, self.engine, self)
             return
-        settings = () if synced else PAGE_SETTINGS
-        before = [conn.execute(f"PRAGMA {name}").fetchone()[0] for name, _ in settings]
-        for name, value in settings:
-            conn.execute(f"PRAGMA {name} = {value}")
-        try:
+        with pragmas(conn, () if synced else PAGE_SETTINGS):
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield Cursor(conn.cursor(), self.engine, self)
@@ -261,9 +271,6 @@ class ReadStore:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
-        finally:
-            for (name, _), value in zip(settings, before):
-                conn.execute(f"PRAGMA {name} = {value}")
 
     @contextmanager
     def creating(self):
@@ -291,13 +298,8 @@ class ReadStore:
             if self.engine == "postgres":
                 yield cursor
                 return
-            conn = self._connection()
-            threads = conn.execute("PRAGMA threads").fetchone()[0]
-            conn.execute("PRAGMA threads = 2")
-            try:
+            with pragmas(self._connection(), (("threads", 2),)):
                 yield cursor
-            finally:
-                conn.execute(f"PRAGMA threads = {threads}")
 
     @contextmanager
     def applying(self):

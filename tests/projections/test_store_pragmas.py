@@ -33,6 +33,11 @@ def _sort_threads(store, cursor=None) -> int:
         return cursor.execute("PRAGMA threads").fetchone()["threads"]
 
 
+def _settings(cursor) -> dict:
+    return {name: cursor.execute(f"PRAGMA {name}").fetchone()[name]
+            for name in ("synchronous", "cache_size", "temp_store", "wal_autocheckpoint")}
+
+
 def test_an_index_on_a_filled_read_model_sorts_on_two_threads_only_while_built(app):
     """SQLite sorts on one thread unless asked: a full-scale index build took a fifth
     longer."""
@@ -45,28 +50,31 @@ def test_an_index_on_a_filled_read_model_sorts_on_two_threads_only_while_built(a
     assert (before, during, _sort_threads(store)) == (0, 2, 0)
 
 
-def test_a_rebuild_builds_its_deferred_indexes_with_two_sort_threads(app, monkeypatch):
+def test_a_rebuild_builds_its_deferred_indexes_with_two_sort_threads_and_its_own_cache(
+        app, monkeypatch):
+    """Two sort threads, and the connection's own settings, not a projection page's: an
+    index sort sizes its memory by the page cache (and keeps it in memory with
+    ``temp_store`` on memory)."""
     store = app.read_side.store
     if store.engine != "sqlite":
         pytest.skip("PostgreSQL sorts an index build in parallel workers by itself")
     seed(app)
-    indexing, threads = store.indexing, []
+    with store.reading() as cursor:
+        own = _settings(cursor)
+    indexing, threads, seen = store.indexing, [], []
 
     @contextmanager
     def recording():
         with indexing() as cursor:
             threads.append(_sort_threads(store, cursor))
+            seen.append(_settings(cursor))
             yield cursor
 
     monkeypatch.setattr(store, "indexing", recording)
     app.read_side.rebuild("audit")
     assert threads == [2] * len(Audit.indexes)
     assert _sort_threads(store) == 0
-
-
-def _settings(cursor) -> dict:
-    return {name: cursor.execute(f"PRAGMA {name}").fetchone()[name]
-            for name in ("synchronous", "cache_size", "temp_store", "wal_autocheckpoint")}
+    assert seen == [own] * len(Audit.indexes)
 
 
 def test_a_projection_page_has_a_larger_cache_and_its_own_settings_only_while_it_runs(app):
@@ -93,24 +101,3 @@ def test_a_projection_page_has_a_larger_cache_and_its_own_settings_only_while_it
     with store.transaction() as cursor:
         assert _settings(cursor) == own
 
-
-def test_a_rebuild_sorts_its_deferred_indexes_with_the_connections_own_cache(app, monkeypatch):
-    """An index sort sizes its memory by the page cache (and keeps it in memory with
-    ``temp_store`` on memory): the page settings are not in force while it runs."""
-    store = app.read_side.store
-    if store.engine != "sqlite":
-        pytest.skip("PostgreSQL's page settings are synchronous_commit (test_engine)")
-    seed(app)
-    with store.reading() as cursor:
-        own = _settings(cursor)
-    indexing, seen = store.indexing, []
-
-    @contextmanager
-    def recording():
-        with indexing() as cursor:
-            seen.append(_settings(cursor))
-            yield cursor
-
-    monkeypatch.setattr(store, "indexing", recording)
-    app.read_side.rebuild("audit")
-    assert seen == [own] * len(Audit.indexes)
