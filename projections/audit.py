@@ -123,12 +123,14 @@ class Audit(Projection):
              prov.get("channel"), prov.get("reason"), source.get("file"),
              source.get("sha256"), source.get("row"), *cell, organisation))
 
-    def file_range(self, cursor, after: int, last: int) -> None:
+    def file_range(self, cursor, after: int, last: int, held: int | None = None) -> None:
         """The submission events after ``after`` up to ``last``, indexed by ``SUBMISSIONS``
         SQL over the stored events: provenance from each event's stored JSON, the cell
         and the provider (the organisation a submission concerns) from its creation
         event (version 1), read by the log's own key. An event whose stored time or
-        aggregate id the SQL does not read as ``apply`` would is indexed in Python."""
+        aggregate id the SQL does not read as ``apply`` would is indexed in Python. Such
+        events are looked for (a query that reads every state of the range again) unless
+        the SQL indexed as many events as the range holds (``held``, when counted)."""
         store = cursor.store
         submissions, params = store.of_aggregates(self.bulk_aggregates, "e.topic")
         params = (after, last, *params)
@@ -139,11 +141,11 @@ class Audit(Projection):
             for statement in SUBMISSIONS[cursor.engine])
         if read:
             read_in_parallel(cursor, "audit_parsed", read, params)
-            cursor.execute(index)
-            left = cursor.execute(others).fetchall()
+            indexed = cursor.execute(index).rowcount
+            left = [] if indexed == held else cursor.execute(others).fetchall()
         else:
-            cursor.execute(index, params)
-            left = cursor.execute(others, params).fetchall()
+            indexed = cursor.execute(index, params).rowcount
+            left = [] if indexed == held else cursor.execute(others, params).fetchall()
         providers = {int(r["position"]): r["provider"] for r in left}
         for position, row in sorted(stored_rows(cursor, store, list(providers)).items()):
             self._index(cursor, logged_row(row, store.mapper), providers[position])

@@ -99,7 +99,7 @@ class Benchmarks(Projection):
                                   else [])
         self.indicators.update([changed["indicator"]] if "indicator" in changed else [])
 
-    def file_range(self, cursor, after: int, last: int) -> None:
+    def file_range(self, cursor, after: int, last: int, held: int | None = None) -> None:
         """The range's submissions filed by SQL, and their cells marked."""
         FACTS.file_range(cursor, after, last, self.name)
         cursor.execute(f"INSERT INTO benchmark_dirty {FACTS.filed_in(CELL)} "

@@ -96,10 +96,13 @@ class Projection:
     def apply(self, cursor, logged) -> None:
         raise NotImplementedError
 
-    def file_range(self, cursor, after: int, last: int) -> None:
+    def file_range(self, cursor, after: int, last: int, held: int | None = None) -> None:
         """Called after the page's events are applied, before ``finish_page``, for a read
         model with ``bulk_aggregates``: file their events at positions after ``after`` up
-        to ``last`` by SQL. A failure names its event by raising ``ProjectionFailed``."""
+        to ``last`` by SQL. ``held`` is how many events of ``bulk_aggregates`` the range
+        holds, when the runner counted them as it read the range (None otherwise): a
+        read model whose SQL filed that many has none left for Python. A failure names
+        its event by raising ``ProjectionFailed``."""
 
     def finish_page(self, cursor) -> None:
         """Called after a page, in the same transaction: set-based work goes here."""
@@ -241,8 +244,12 @@ class Runner:
                 if settle:
                     self._settle(projection, progress)
                 return done
+            # The range's other events were all read (in the snapshot that counted it):
+            # the rest are the read model's own, left to its SQL.
+            held = (count - len(page) if projection.reads_ranges and not projection.read_only
+                    else None)
             try:
-                self._apply_page(projection, position, page, last)
+                self._apply_page(projection, position, page, last, held)
             except ConcurrentRunner:
                 continue
             except ProjectionFailed:
@@ -254,11 +261,12 @@ class Runner:
                 progress(projection.name, done, max(total, done))
 
     def _apply_page(self, projection: Projection, position: int, page: list,
-                    last: int) -> None:
-        """The events after ``position`` up to ``last`` (``page``: those the runner read),
-        in one transaction; if one fails, those before it in another."""
+                    last: int, held: int | None = None) -> None:
+        """The events after ``position`` up to ``last`` (``page``: those the runner read;
+        ``held``: how many others the range holds, if counted), in one transaction; if
+        one fails, those before it in another."""
         try:
-            self._commit(projection, position, page, last)
+            self._commit(projection, position, page, last, held)
         except ProjectionFailed as failure:
             applied = [e for e in page if e.position < failure.position]
             if projection.reads_ranges:
@@ -271,10 +279,11 @@ class Runner:
             raise
 
     def _commit(self, projection: Projection, position: int, events: list,
-                last: int | None = None) -> None:
+                last: int | None = None, held: int | None = None) -> None:
         """Apply ``events`` (and, for a read model with ``bulk_aggregates``, file theirs
-        after ``position`` up to ``last``: by default the last event's position) and move
-        the read model's position to ``last``, in one transaction."""
+        after ``position`` up to ``last``: by default the last event's position; ``held``
+        of them, if counted) and move the read model's position to ``last``, in one
+        transaction."""
         last = events[-1].position if last is None else last
         with self.store.applying() as cursor:
             lock = " FOR UPDATE" if cursor.engine == "postgres" else ""
@@ -292,7 +301,7 @@ class Runner:
                                            event_name(logged.topic),
                                            error) from error
             if projection.bulk_aggregates:
-                projection.file_range(cursor, position, last)
+                projection.file_range(cursor, position, last, held)
             projection.finish_page(cursor)
             moved = cursor.execute(
                 "UPDATE projection_positions SET position = ?, updated_at = ?, error = NULL, "

@@ -72,13 +72,15 @@ class Histories(Projection):
         cursor.executemany("INSERT INTO history_events (organisation, position, recorded_at, "
                            "organisations) VALUES (?, ?, ?, ?)", self.rows)
 
-    def file_range(self, cursor, after: int, last: int) -> None:
+    def file_range(self, cursor, after: int, last: int, held: int | None = None) -> None:
         """The submission events after ``after`` up to ``last``, filed by ``SUBMISSIONS``
         SQL over the stored events. A submission concerns its provider, named by its
         creation event (version 1), which the SQL reads from the log by the log's own
         key: submissions need no rows in ``history_subjects``. An event whose stored time
         the SQL does not read (not first in the stored JSON, or not UTC to the
-        microsecond) is filed in Python, with the same values. If the SQL fails (a
+        microsecond) is filed in Python, with the same values. Such events are looked
+        for (a query that reads every state of the range again) unless the SQL filed as
+        many events as the range holds (``held``, when counted). If the SQL fails (a
         submission filed twice, a provider missing), the events are tried one by one, so
         that the failure names its event, as ``apply`` would."""
         store = cursor.store
@@ -89,12 +91,14 @@ class Histories(Projection):
                       for statement in SUBMISSIONS[cursor.engine]]
         cursor.execute("SAVEPOINT history_submissions")
         try:
-            cursor.execute(statements[0], (after, last, *params))
+            filed = cursor.execute(statements[0], (after, last, *params)).rowcount
         except Exception:
             cursor.execute("ROLLBACK TO SAVEPOINT history_submissions")
             self._file_one_by_one(cursor, statements[0], params, after, last)
+            filed = None
         cursor.execute("RELEASE SAVEPOINT history_submissions")
-        untimed = cursor.execute(statements[1], (after, last, *params)).fetchall()
+        untimed = [] if filed is not None and filed == held else cursor.execute(
+            statements[1], (after, last, *params)).fetchall()
         if untimed:
             events = {int(r["position"]): r for r in untimed}
             for position, row in stored_rows(cursor, store, events).items():

@@ -119,7 +119,7 @@ class Ledger(Projection):
             self._add(logged.position, stored.originator_id, stored.originator_version,
                       stored.topic, stored.state)
 
-    def file_range(self, cursor, after: int, last: int) -> None:
+    def file_range(self, cursor, after: int, last: int, held: int | None = None) -> None:
         """Every stored row after ``after`` up to ``last``, read as stored: the leaf is
         built from the row's own columns, and only checkpoints are decoded. A row that
         cannot be made a leaf (an aggregate id that is no UUID) stops the read model

@@ -97,7 +97,7 @@ class SpcCharts(Projection):
         if "indicator" in changed:
             self.indicators.add(changed["indicator"])
 
-    def file_range(self, cursor, after: int, last: int) -> None:
+    def file_range(self, cursor, after: int, last: int, held: int | None = None) -> None:
         """The range's submissions filed by SQL, and their series marked (unless a rebuild
         owes every chart); those of merged organisations are left to ``finish_page``,
         which marks their successors' series too."""

@@ -37,7 +37,7 @@ class BulkCounting(Counting):
             raise AssertionError(f"event {logged.position} should have been left to the SQL")
         super().apply(cursor, logged)
 
-    def file_range(self, cursor, after: int, last: int) -> None:
+    def file_range(self, cursor, after: int, last: int, held: int | None = None) -> None:
         store = cursor.store
         organisations, params = store.of_aggregates(self.bulk_aggregates)
         cursor.execute(f"INSERT INTO counted SELECT {store.events_position}, 'bulk' FROM "
@@ -70,3 +70,19 @@ def has_index(cursor, name: str) -> bool:
         row = cursor.execute("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'index' "
                              "AND name = ?", (name,)).fetchone()
     return row["n"] == 1
+
+
+class HeldCounting(BulkCounting):
+    """``BulkCounting`` that keeps, for each range it files, what the runner said of it:
+    (after, last, how many of its Organisation events the range holds)."""
+
+    name = "held_counting"
+    tables = {"counted": Counting.tables["counted"]}
+
+    def __init__(self, fail_at: int | None = None):
+        super().__init__(fail_at=fail_at)
+        self.ranges: list[tuple[int, int, int | None]] = []
+
+    def file_range(self, cursor, after: int, last: int, held: int | None = None) -> None:
+        super().file_range(cursor, after, last, held)
+        self.ranges.append((after, last, held))

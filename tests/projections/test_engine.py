@@ -9,7 +9,13 @@ from projections.eventlog import read_events
 from projections.histories import Histories
 from projections.store import ReadStore
 from tests.builders import ADMIN, provider_of, seed, wic
-from tests.projections.counting import BulkCounting, Counting, IndexedCounting, has_index
+from tests.projections.counting import (
+    BulkCounting,
+    Counting,
+    HeldCounting,
+    IndexedCounting,
+    has_index,
+)
 
 
 @pytest.fixture
@@ -93,6 +99,45 @@ def test_a_failing_event_among_events_left_to_sql_stops_just_before_it(app, stor
     assert counted(store) == [p for p in positions(app) if p < failing]
     assert set(_bulk(store)) == {p for p in organisation_positions(app) if p < failing}
     assert runner.position("bulk_counting") == failing - 1
+
+
+@pytest.mark.parametrize("page", [3, 1000])
+def test_sql_filing_is_told_how_many_of_its_events_each_range_holds(app, store, page):
+    seed(app)
+    app.submit(wic(), provider_of("RY6"))
+    app.merge_organisation({"code": "RYX", "successor": "RY2", "effective": "2019-04-01"},
+                           ADMIN.because("merger"))
+    held = HeldCounting()
+    Runner(app, store, [held], page=page).catch_up()
+    organisations = organisation_positions(app)
+    assert [after for after, _, _ in held.ranges][0] == 0
+    assert held.ranges[-1][1] == positions(app)[-1]
+    for (after, last, count), following in zip(held.ranges, held.ranges[1:] + [None]):
+        assert count == sum(after < p <= last for p in organisations), (after, last)
+        assert following is None or following[0] == last  # the ranges cover the log
+    assert sum(count for _, _, count in held.ranges) == len(organisations)
+
+
+def test_sql_filing_is_not_told_a_count_when_the_runner_reads_only_some_aggregates(app, store):
+    seed(app)
+    app.submit(wic(), provider_of("RY6"))
+    only = HeldCounting()
+    only.aggregates = ("Organisation", "Submission")  # the runner reads no other rows
+    Runner(app, store, [only], page=1000).catch_up()
+    assert counted(store) == [e.position for e in read_events(app)
+                              if e.aggregate_type in only.aggregates]
+    assert only.ranges and {count for _, _, count in only.ranges} == {None}
+
+
+def test_the_events_before_a_failing_one_are_filed_without_a_count(app, store):
+    seed(app)
+    app.submit(wic(), provider_of("RY6"))
+    failing = [e.position for e in read_events(app) if e.aggregate_type == "Submission"][0]
+    failed = HeldCounting(fail_at=failing)
+    with pytest.raises(ProjectionFailed):
+        Runner(app, store, [failed], page=1000).catch_up()
+    assert failed.ranges[-1] == (0, failing - 1, None)  # again, in a transaction of its own
+    assert counted(store) == [p for p in positions(app) if p < failing]
 
 
 def _marks(store) -> set[str]:
