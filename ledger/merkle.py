@@ -44,6 +44,7 @@ __all__ = [
     "Frontier",
     "ProofError",
     "Subtree",
+    "aligned_subtrees",
     "consistency_proof",
     "inclusion_proof",
     "leaf_hash",
@@ -397,6 +398,39 @@ def verify_consistency(old_size: int, new_size: int, old_root: bytes, new_root: 
 # --- Frontier ------------------------------------------------------------------------
 
 
+def aligned_subtrees(start: int, leaves: Sequence[bytes], keep_from: int = 1
+                     ) -> tuple[list[tuple[int, int, bytes]], list[tuple[int, int, bytes]]]:
+    """The leaf hashes ``leaves`` of leaves ``start`` onwards, as the largest aligned
+    perfect subtrees they make, left to right: each ``(level, index, hash)``. Also every
+    node inside those subtrees of level ``keep_from`` (at least 1) or more, the subtrees
+    themselves included: subtree by subtree, each a level at a time, lowest first.
+
+    These are the nodes a :class:`Frontier` of ``start`` leaves would report completed
+    while the leaves are appended, except those that also cover leaves before ``start``
+    or after the last: appending the subtrees with :meth:`Frontier.append_subtree`
+    reports those."""
+    _check_count("start", start)
+    keep_from = max(1, keep_from)
+    subtrees: list[tuple[int, int, bytes]] = []
+    kept: list[tuple[int, int, bytes]] = []
+    at, end, offset = start, start + len(leaves), 0
+    while at < end:
+        level = (at & -at).bit_length() - 1 if at else end.bit_length()
+        while 1 << level > end - at:
+            level -= 1
+        nodes = leaves[offset:offset + (1 << level)]
+        for height in range(1, level + 1):
+            nodes = [sha256(_NODE_PREFIX + left + right).digest()
+                     for left, right in zip(nodes[0::2], nodes[1::2])]
+            if height >= keep_from:
+                first = at >> height
+                kept.extend((height, first + i, node) for i, node in enumerate(nodes))
+        subtrees.append((level, at >> level, nodes[0]))
+        at += 1 << level
+        offset += 1 << level
+    return subtrees, kept
+
+
 class Frontier:
     """The right edge of an append-only tree: O(log n) perfect-subtree hashes (a 'compact range').
 
@@ -420,20 +454,30 @@ class Frontier:
         being the new size); these are exactly the nodes a ledger stores.
         Amortised cost: one node hash per append.
         """
-        index = self.size
-        self.size = index + 1
-        completed = [(0, index, leaf)]
+        return self.append_subtree(0, leaf)
+
+    def append_subtree(self, level: int, node: bytes) -> list[tuple[int, int, bytes]]:
+        """Add the ``2**level`` leaves of a perfect subtree at once, given its hash (the
+        tree's size must be a multiple of ``2**level``: the subtree is aligned); return
+        every perfect subtree this completes, lowest first, starting with the subtree
+        itself, as :meth:`append` does for a leaf (level 0). Appending the subtrees of
+        :func:`aligned_subtrees` in order is appending their leaves one by one."""
+        if self.size & ((1 << level) - 1):
+            raise ValueError(f"a subtree of level {level} cannot follow {self.size} leaves: "
+                             "it would not be aligned")
+        index = self.size >> level
+        self.size += 1 << level
+        completed = [(level, index, node)]
         if index & 1:
             hashes = self._hashes
-            level = 0
             while index & 1:  # each trailing 1 bit of the old size merges two subtrees
-                leaf = sha256(_NODE_PREFIX + hashes.pop() + leaf).digest()
+                node = sha256(_NODE_PREFIX + hashes.pop() + node).digest()
                 index >>= 1
                 level += 1
-                completed.append((level, index, leaf))
-            hashes.append(leaf)
+                completed.append((level, index, node))
+            hashes.append(node)
         else:
-            self._hashes.append(leaf)
+            self._hashes.append(node)
         return completed
 
     def root(self) -> bytes:

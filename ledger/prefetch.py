@@ -30,25 +30,35 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from ledger.journal import COLUMNS as JOURNAL_COLUMNS
 from ledger.journal import TABLE as JOURNAL
-from ledger.journal import sealer, written_with
+from ledger.journal import sealer
 from ledger.leaf import leaf_digest, originator_bytes
+from ledger.merkle import aligned_subtrees
 
 
 @dataclass(frozen=True)
 class Hashed:
     """A range of the log as the worker found it: the rows after ``after`` up to
-    ``last``: their positions and leaf hashes (32 bytes each, in order), and the
-    checkpoint rows among them by their place in the range (the verifier decodes those).
-    Every row's journal entry was found in order and sealed, the first being entry
-    ``first_entry``."""
+    ``last``: their positions and leaf hashes (32 bytes each, in order; ``hexes``: the
+    same in hex), and the checkpoint rows among them by their place in the range (the
+    verifier decodes those). Every row's journal entry was found in order and sealed, the
+    first being entry ``first_entry``.
+
+    The tree too, for when the range's leaves are leaves ``first_entry`` onwards (the
+    usual case): the range cut before each checkpoint into ``segments``, each ``(its
+    first row's place in the range, its aligned subtrees)`` (``merkle.aligned_subtrees``),
+    and the ``nodes`` inside those subtrees that the ledger stores ((level, index, hash
+    in hex), level ``stored_from`` or more). The verifier appends the subtrees in order,
+    which hashes only the nodes that also cover leaves outside a segment."""
     after: int
     last: int
     positions: tuple[int, ...]
     digests: bytes
     checkpoints: tuple[tuple[int, tuple], ...]
     first_entry: int
+    hexes: tuple[str, ...] = ()
+    segments: tuple[tuple[int, tuple[tuple[int, int, bytes], ...]], ...] = ()
+    nodes: tuple[tuple[int, int, str], ...] = ()
 
 
 class Prefetch:
@@ -61,11 +71,12 @@ class Prefetch:
     back in the same order. A worker that fails or dies is left out; with none left the
     verifier goes on alone, as it does without them."""
 
-    def __init__(self, store, mac_key: bytes, checkpoint_topic: str, workers: int = 2):
+    def __init__(self, store, mac_key: bytes, checkpoint_topic: str, workers: int = 2,
+                 stored_from: int = 1):
         root = str(Path(__file__).resolve().parent.parent)
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(
             p for p in (root, os.environ.get("PYTHONPATH")) if p))
-        spec = dict(_spec(store), checkpoint_topic=checkpoint_topic)
+        spec = dict(_spec(store), checkpoint_topic=checkpoint_topic, stored_from=stored_from)
         self._idle = [worker for worker in (_Worker(env, spec, mac_key)
                                             for _ in range(workers)) if worker.alive]
         self._asked: deque[tuple[int, int, _Worker]] = deque()  # in log order
@@ -239,31 +250,60 @@ def _rows(statement: str, params: tuple) -> list[tuple]:
 def _hash(after: int, last: int) -> Hashed | None:
     """The rows after ``after`` up to ``last`` hashed and compared with their journal
     entries, read in one snapshot; None as soon as a row is not the usual case (its entry
-    missing, elsewhere, another event's, of another hash, or not sealed)."""
+    missing, elsewhere, another event's, of another hash, or not sealed).
+
+    The test is ``journal.written_with``'s, its parts that need no hashing done by the
+    query: each row comes with the entry at its position and whether that entry names the
+    row's aggregate and version; the range must hold no other entry."""
     spec, conn = _worker["spec"], _worker["conn"]
-    position = spec["position"]
+    position, table = spec["position"], spec["table"]
+    # The journal names an aggregate as str(UUID); the events table as the library
+    # stores it (a uuid on PostgreSQL, 32 hex digits on SQLite).
+    same = ("j.originator_id = e.originator_id::text" if spec["engine"] == "postgres"
+            else "replace(j.originator_id, '-', '') = e.originator_id")
     with _snapshot(spec["engine"], conn):
-        rows = _rows(f"SELECT {position}, originator_id, originator_version, topic, state "
-                     f"FROM {spec['table']} WHERE {position} > ? AND {position} <= ? "
-                     f"ORDER BY {position}", (after, last))
-        entries = _rows(f"SELECT {JOURNAL_COLUMNS} FROM {JOURNAL} WHERE position > ? AND "
-                        "position <= ? ORDER BY position", (after, last))
-    if not rows or len(entries) != len(rows) or rows[-1][0] != last:
+        rows = _rows(f"SELECT e.{position}, e.originator_id, e.originator_version, e.topic, "
+                     f"e.state, j.leaf_index, j.leaf_hash, j.seal, ({same} AND j.version = "
+                     f"e.originator_version) FROM {table} AS e LEFT JOIN {JOURNAL} AS j "
+                     f"ON j.position = e.{position} WHERE e.{position} > ? AND "
+                     f"e.{position} <= ? ORDER BY e.{position}", (after, last))
+        entries = _rows(f"SELECT COUNT(*) FROM {JOURNAL} WHERE position > ? AND "
+                        "position <= ?", (after, last))[0][0]
+    if not rows or entries != len(rows) or rows[-1][0] != last:
         return None
-    first = entries[0][0]
-    positions, digests, checkpoints = [], [], []
+    first = rows[0][5]
+    positions, digests, hexes, checkpoints = [], [], [], []
     seal, checkpoint_topic = _worker["seal"], spec["checkpoint_topic"]
-    for i, ((at, originator, version, topic, state), entry) in enumerate(zip(rows, entries)):
-        raw = originator_bytes(originator)
-        digest = leaf_digest(at, raw, version, topic, bytes(state))
-        if not written_with(entry, first + i, at, raw, version, digest.hex(), seal):
+    for i, (at, originator, version, topic, state, index, entry_hash, sealed,
+            named) in enumerate(rows):
+        if not named or index != first + i:
+            return None
+        digest = leaf_digest(at, originator_bytes(originator), version, topic, bytes(state))
+        hexed = digest.hex()
+        if hexed != entry_hash or seal(index, at, hexed) != sealed:
             return None
         positions.append(at)
         digests.append(digest)
+        hexes.append(hexed)
         if topic == checkpoint_topic:
             checkpoints.append((i, (at, originator, version, topic, bytes(state))))
-    return Hashed(after, last, tuple(positions), b"".join(digests),
-                  tuple(checkpoints), first)
+    segments, nodes = _tree(first, digests, [i for i, _ in checkpoints],
+                            spec["stored_from"])
+    return Hashed(after, last, tuple(positions), b"".join(digests), tuple(checkpoints),
+                  first, tuple(hexes), segments, nodes)
+
+
+def _tree(first: int, digests: list[bytes], cuts: list[int], stored_from: int
+          ) -> tuple[tuple, tuple]:
+    """``Hashed.segments`` and ``Hashed.nodes`` of a range whose leaves are leaves
+    ``first`` onwards, cut before the rows at places ``cuts`` (its checkpoints)."""
+    bounds = sorted({0, *cuts, len(digests)})
+    segments, nodes = [], []
+    for start, end in zip(bounds, bounds[1:]):
+        subtrees, kept = aligned_subtrees(first + start, digests[start:end], stored_from)
+        segments.append((start, tuple(subtrees)))
+        nodes.extend((level, index, node.hex()) for level, index, node in kept)
+    return tuple(segments), tuple(nodes)
 
 
 @contextmanager

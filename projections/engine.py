@@ -86,6 +86,13 @@ class Projection:
         ledger's second process). Nothing by default."""
         yield
 
+    def known_range(self, after: int, size: int) -> tuple[int, int] | None:
+        """(the last position, how many events) of the next ``size`` events after
+        ``after``, if this read model counted them already during this catch-up and
+        files every one of them by SQL (the ledger, which hands ranges to its workers
+        ahead of the runner); None (the runner counts) by default."""
+        return None
+
     def start_page(self, cursor) -> None:
         """Called before a page of events; projections reset per-page state here."""
 
@@ -233,7 +240,10 @@ class Runner:
         done = 0
         while True:
             position = self.position(projection.name)
-            if projection.reads_ranges:
+            known = projection.known_range(position, size)
+            if known is not None:
+                (last, count), page = known, []
+            elif projection.reads_ranges:
                 last, count, page = read_range(self.app, self.store, position, size,
                                                projection.bulk_aggregates,
                                                only=projection.read_only)

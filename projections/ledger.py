@@ -90,12 +90,20 @@ class Ledger(Projection):
     def catching_up(self, store, size: int):
         local = self._local
         local.ahead, local.prefetch, local.hashed_ahead = (size, 0), None, 0
+        local.ends = {}  # the ranges handed to workers: {after: (last, count)}
         try:
             yield
         finally:
-            local.ahead, prefetch, local.prefetch = None, local.prefetch, None
+            local.ahead, prefetch, local.prefetch, local.ends = None, local.prefetch, None, {}
             if prefetch is not None:
                 prefetch.close()
+
+    def known_range(self, after: int, size: int) -> tuple[int, int] | None:
+        """A range handed to a worker, counted then (the runner need not count it again)."""
+        ahead, ends = getattr(self._local, "ahead", None), getattr(self._local, "ends", None)
+        if not ends or ahead is None or ahead[0] != size or not self.set_based:
+            return None
+        return ends.pop(after, None)
 
     def start_page(self, cursor) -> None:
         state = cursor.execute("SELECT * FROM ledger_state WHERE id = 1").fetchone()
@@ -161,7 +169,7 @@ class Ledger(Projection):
                     or not range_end(cursor, store, last, 1)[1]):  # this range is the last
                 return None
             local.prefetch = Prefetch(store, self.mac_key, CHECKPOINT_TOPIC,
-                                      self.prefetch_workers)
+                                      self.prefetch_workers, STORED_FROM)
         prefetch = local.prefetch
         hashed = prefetch.take(after, last)
         start = prefetch.asked_up_to or last
@@ -169,6 +177,7 @@ class Ledger(Projection):
             end, count = range_end(cursor, store, start, size)
             if not count:
                 break
+            local.ends[start] = (end, count)
             prefetch.ask(start, end)
             start = end
         if hashed is None or hashed.first_entry != self._journal_next or self._events:
@@ -179,14 +188,36 @@ class Ledger(Projection):
         """A range the workers hashed and found in the journal: its leaves put in the
         tree, its checkpoints kept; the journal compared up to its last entry."""
         checkpoints = dict(hashed.checkpoints)
-        digests, put = hashed.digests, self._put_leaf
-        for i, at in enumerate(hashed.positions):
-            if i in checkpoints:
-                self._keep_checkpoint(checkpoints[i], store)
-            put(at, digests[32 * i:32 * i + 32])
+        if hashed.first_entry == self._leaves and hashed.segments:
+            self._put_subtrees(hashed, checkpoints, store)
+        else:  # the tree is not where the workers took it to be: leaf by leaf
+            digests, put = hashed.digests, self._put_leaf
+            for i, at in enumerate(hashed.positions):
+                if i in checkpoints:
+                    self._keep_checkpoint(checkpoints[i], store)
+                put(at, digests[32 * i:32 * i + 32])
         self._local.hashed_ahead += 1
         self._journal_next = hashed.first_entry + len(hashed.positions)
         self._journal_position = hashed.last
+
+    def _put_subtrees(self, hashed: Hashed, checkpoints: dict, store) -> None:
+        """A hashed range's leaves put in the tree a subtree at a time (their nodes
+        inside the subtrees came hashed with them), each checkpoint kept with the tree
+        just before its leaf, where a segment starts."""
+        start = self._leaves
+        self._leaf_rows.extend(zip(range(start, start + len(hashed.positions)),
+                                   hashed.positions, hashed.hexes))
+        self._node_rows.extend(hashed.nodes)
+        append, node_rows = self._frontier.append_subtree, self._node_rows
+        for first, subtrees in hashed.segments:
+            self._leaves = start + first
+            if first in checkpoints:
+                self._keep_checkpoint(checkpoints[first], store)
+            for level, _, node in subtrees:
+                # The nodes it completes over leaves before it are the verifier's to keep.
+                node_rows.extend((up, index, made.hex()) for up, index, made
+                                 in append(level, node)[1:] if up >= STORED_FROM)
+        self._leaves = start + len(hashed.positions)
 
     def _keep_checkpoint(self, row: tuple, store) -> None:
         """A checkpoint row the workers hashed, kept with the tree before its leaf (the

@@ -12,6 +12,7 @@ from ledger.merkle import (
     EMPTY_ROOT,
     Frontier,
     ProofError,
+    aligned_subtrees,
     consistency_proof,
     inclusion_proof,
     leaf_hash,
@@ -553,6 +554,64 @@ def test_every_append_completes_the_right_nodes():
             expected.append((level, index, ref.MTH(tree.data[index << level:size])))
             level += 1
         assert done == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(start=st.integers(0, 260), count=st.integers(0, 40), keep_from=st.integers(0, 5))
+def test_aligned_subtrees_tile_the_leaves_with_the_published_hashes(start, count, keep_from):
+    tree = built()
+    subtrees, kept = aligned_subtrees(start, tree.leaves[start:start + count], keep_from)
+    at = start
+    for level, index, value in subtrees:
+        assert index << level == at  # left to right, aligned, without gaps
+        # the largest that fits: one level up would be misaligned or run past the end
+        assert at % (2 << level) or at + (2 << level) > start + count
+        assert value == ref.MTH(tree.data[at:at + (1 << level)])
+        at += 1 << level
+    assert at == start + count
+    inside = {(level, index) for level, index in tree.nodes if level >= max(1, keep_from)
+              and any(index << level >= first << top and (index + 1) << level
+                      <= (first + 1) << top for top, first, _ in subtrees)}
+    assert sorted((level, index) for level, index, _ in kept) == sorted(inside)
+    for level, index, value in kept:
+        assert value == ref.MTH(tree.data[index << level:(index + 1) << level])
+
+
+@settings(max_examples=150, deadline=None)
+@given(start=st.integers(0, 260), count=st.integers(0, 40))
+def test_appending_aligned_subtrees_is_appending_their_leaves(start, count):
+    tree = built()
+    by_leaf, by_subtree = Frontier(), Frontier()
+    for leaf in tree.leaves[:start]:
+        by_leaf.append(leaf)
+        by_subtree.append(leaf)
+    completed = set()
+    for leaf in tree.leaves[start:start + count]:
+        completed.update(by_leaf.append(leaf))
+    subtrees, kept = aligned_subtrees(start, tree.leaves[start:start + count])
+    reported = set(kept)
+    for level, index, value in subtrees:
+        done = by_subtree.append_subtree(level, value)
+        assert done[0] == (level, index, value)
+        reported.update(done)
+    assert (by_subtree.size, by_subtree.hashes) == (by_leaf.size, by_leaf.hashes)
+    assert by_subtree.root() == tree.roots[start + count]
+    # every node the leaves complete above the leaves themselves, each once
+    assert {node for node in reported if node[0] > 0} == {
+        node for node in completed if node[0] > 0}
+    assert {node for node in reported if node[0] == 0} <= {
+        node for node in completed if node[0] == 0}
+
+
+def test_a_subtree_that_would_not_be_aligned_is_refused():
+    frontier = Frontier()
+    for leaf in built().leaves[:6]:
+        frontier.append(leaf)
+    with pytest.raises(ValueError, match="not be aligned"):
+        frontier.append_subtree(2, built().leaves[0])
+    assert frontier.size == 6
+    assert frontier.append_subtree(1, node_hash(*built().leaves[6:8]))[-1] == (
+        3, 0, built().nodes[3, 0])
 
 
 @pytest.mark.parametrize("size", range(1, MAX_SIZE + 1))
