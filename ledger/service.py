@@ -18,7 +18,7 @@ from ledger.leaf import leaf_data
 from ledger.notes import Checkpoint
 from ledger.proofs import CONSISTENCY_FORMAT, INCLUSION_FORMAT
 from projections.eventlog import stored_rows
-from projections.ledger import stored_nodes, subtree
+from projections.ledger import leaves_at, leaves_of, stored_nodes, subtree
 from registry.checkpoint import LedgerCheckpoint
 from registry.errors import NotFound, RuleViolation
 from registry.provenance import Actor, Provenance
@@ -87,9 +87,10 @@ class LedgerService:
     def leaf(self, position: int) -> dict | None:
         """The leaf index and hash of the event at ``position``."""
         self.catch_up()
-        rows = self._store.query("SELECT leaf_index, position, leaf_hash FROM ledger_leaves "
-                                 "WHERE position = ?", (position,))
-        return rows[0] if rows else None
+        with self._store.reading() as cursor:
+            leaf = leaves_of(cursor, [position]).get(int(position))
+        return None if leaf is None else {"leaf_index": leaf[0], "position": int(position),
+                                          "leaf_hash": leaf[1]}
 
     # -- checkpoints ---------------------------------------------------------------------
 
@@ -144,11 +145,10 @@ class LedgerService:
         """A self-contained proof that the event at ``position`` is in a signed checkpoint."""
         self.catch_up()
         with self._store.reading() as cursor:
-            leaf = cursor.execute("SELECT leaf_index, leaf_hash FROM ledger_leaves "
-                                  "WHERE position = ?", (position,)).fetchone()
+            leaf = leaves_of(cursor, [position]).get(int(position))
             if leaf is None:
                 raise NotFound(f"no event is stored at position {position}", "position")
-            index = int(leaf["leaf_index"])
+            index, leaf_hash = leaf
             checkpoint = self._covering(cursor, index, tree_size)
             size = int(checkpoint["tree_size"])
             path = merkle.inclusion_proof(index, size, subtree(cursor))
@@ -157,7 +157,7 @@ class LedgerService:
                          stored.topic, stored.state)
         return {
             "format": INCLUSION_FORMAT,
-            "leaf": {"position": position, "leaf_index": index, "leaf_hash": leaf["leaf_hash"],
+            "leaf": {"position": position, "leaf_index": index, "leaf_hash": leaf_hash,
                      "leaf_data": base64.b64encode(data).decode(),
                      "aggregate_id": str(stored.originator_id),
                      "version": stored.originator_version, "topic": stored.topic},
@@ -251,12 +251,7 @@ class LedgerService:
 
     @staticmethod
     def _leaf_indexes(cursor, positions: list[int]) -> dict[int, int]:
-        found = {}
-        for start in range(0, len(positions), 500):
-            chunk = [int(p) for p in positions[start:start + 500]]
-            rows = cursor.execute("SELECT position, leaf_index FROM ledger_leaves WHERE position "
-                                  f"IN ({', '.join('?' * len(chunk))})", chunk).fetchall()
-            found.update((int(r["position"]), int(r["leaf_index"])) for r in rows)
+        found = {position: leaf[0] for position, leaf in leaves_of(cursor, positions).items()}
         missing = sorted(set(int(p) for p in positions) - set(found))
         if missing:
             raise NotFound(f"no event the ledger holds is stored at position {missing[0]}",
@@ -363,9 +358,8 @@ def _only_checkpoint_since(cursor, latest: dict | None, size: int) -> bool:
 
 
 def _position_of_leaf(cursor, index: int) -> int:
-    row = cursor.execute("SELECT position FROM ledger_leaves WHERE leaf_index = ?",
-                         (index,)).fetchone()
-    return int(row["position"]) if row else -1
+    leaf = leaves_at(cursor, [index]).get(index)
+    return leaf[0] if leaf else -1
 
 
 def _public(row: dict) -> dict:

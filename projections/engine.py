@@ -44,6 +44,9 @@ class Projection:
     # events: dropped and created with the others, but not part of the read model, so
     # left out of its checksum.
     scratch: tuple[str, ...] = ()
+    # Tables an earlier version of this read model had: dropped with it (a change of
+    # tables drops and rebuilds it), never created.
+    retired: tuple[str, ...] = ()
     # How many of the runner's pages this projection applies in one transaction: more for
     # a read model whose commits cost more than holding the events does.
     pages_of: int = 1
@@ -149,7 +152,7 @@ class Projection:
                 cursor.execute(ddl)
 
     def drop(self, cursor) -> None:
-        for table in self.tables:
+        for table in (*self.tables, *self.retired):
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
     def shape(self, engine: str) -> str:

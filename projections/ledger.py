@@ -20,6 +20,7 @@ does exactly that, so edits to already-verified rows are found too).
 """
 
 import threading
+from bisect import bisect_left
 from contextlib import contextmanager
 from typing import ClassVar
 
@@ -36,6 +37,12 @@ from projections.eventlog import EVERY_AGGREGATE, event_name, logged_row, range_
 
 CHECKPOINT_TOPIC = "registry.checkpoint:LedgerCheckpoint.Signed"
 JOURNAL_CHUNK = 1000
+LEAF_BLOCK = 256
+"""Leaves per row of ``ledger_leaf_blocks``: block ``b`` holds leaves ``b * LEAF_BLOCK``
+onwards, their positions (decimal, comma-separated) and leaf hashes (hex, 64 digits
+each), in order. A row per leaf cost more to write than the rest of a verification's
+filing together (two b-trees per leaf on SQLite); a block is one row, rewritten while it
+fills, and a lookup reads one block."""
 STORED_FROM = 4
 """The lowest level of the tree whose nodes are stored (a node of level ``l`` covers
 ``2**l`` leaves). Below it a node is the hash of at most eight stored leaves, made again
@@ -46,8 +53,9 @@ would write fifteen node rows for every sixteen leaves, ~10% of a verification."
 class Ledger(Projection):
     name = "ledger"
     tables: ClassVar[dict[str, str]] = {
-        "ledger_leaves": "CREATE TABLE IF NOT EXISTS ledger_leaves ("
-        "leaf_index BIGINT PRIMARY KEY, position BIGINT NOT NULL, leaf_hash TEXT NOT NULL)",
+        "ledger_leaf_blocks": "CREATE TABLE IF NOT EXISTS ledger_leaf_blocks ("
+        "block BIGINT PRIMARY KEY, first_position BIGINT NOT NULL, "
+        "last_position BIGINT NOT NULL, positions TEXT NOT NULL, leaf_hashes TEXT NOT NULL)",
         "ledger_nodes": "CREATE TABLE IF NOT EXISTS ledger_nodes (level INTEGER NOT NULL "
         f"CHECK (level >= {STORED_FROM}), node_index BIGINT NOT NULL, hash TEXT NOT NULL, "
         "PRIMARY KEY (level, node_index))",
@@ -62,8 +70,9 @@ class Ledger(Projection):
         "leaves BIGINT NOT NULL, journal_next BIGINT NOT NULL, "
         "journal_position BIGINT NOT NULL, frontier TEXT NOT NULL)",
     }
-    indexes = ("CREATE UNIQUE INDEX IF NOT EXISTS ledger_leaves_position "
-               "ON ledger_leaves (position)",)
+    indexes = ("CREATE UNIQUE INDEX IF NOT EXISTS ledger_leaf_blocks_position "
+               "ON ledger_leaf_blocks (first_position)",)
+    retired = ("ledger_leaves",)  # a row per leaf, before LEAF_BLOCK
     # Every row is read by ``file_range`` as stored, not read and decoded by the runner.
     set_based_aggregates = EVERY_AGGREGATE
     pages_of = 5
@@ -116,7 +125,8 @@ class Ledger(Projection):
             self._leaves, [bytes.fromhex(h) for h in state["frontier"].split(",") if h])
         # The page's checkpoints: each with its leaf index and the root of the tree just
         # before its leaf (that of the size a checkpoint usually signs).
-        self._events, self._leaf_rows, self._node_rows, self._checkpoints = [], [], [], []
+        self._events, self._node_rows, self._checkpoints = [], [], []
+        self._first_leaf, self._leaf_positions, self._leaf_hexes = self._leaves, [], []
 
     def apply(self, cursor, logged) -> None:
         """An event the runner read and decoded (only with ``set_based`` off)."""
@@ -205,8 +215,8 @@ class Ledger(Projection):
         inside the subtrees came hashed with them), each checkpoint kept with the tree
         just before its leaf, where a segment starts."""
         start = self._leaves
-        self._leaf_rows.extend(zip(range(start, start + len(hashed.positions)),
-                                   hashed.positions, hashed.hexes))
+        self._leaf_positions.extend(hashed.positions)
+        self._leaf_hexes.extend(hashed.hexes)
         self._node_rows.extend(hashed.nodes)
         append, node_rows = self._frontier.append_subtree, self._node_rows
         for first, subtrees in hashed.segments:
@@ -248,7 +258,8 @@ class Ledger(Projection):
         ``STORED_FROM`` levels or more it completes; returns the hash in hex."""
         hexed = digest.hex()
         leaves = self._leaves
-        self._leaf_rows.append((leaves, position, hexed))
+        self._leaf_positions.append(position)
+        self._leaf_hexes.append(hexed)
         self._leaves = leaves + 1
         completed = self._frontier.append(digest)  # lowest first: levels 0, 1, 2, ...
         if len(completed) > STORED_FROM:
@@ -257,8 +268,7 @@ class Ledger(Projection):
         return hexed
 
     def finish_page(self, cursor) -> None:
-        cursor.executemany("INSERT INTO ledger_leaves (leaf_index, position, leaf_hash) "
-                           "VALUES (?, ?, ?)", self._leaf_rows)
+        _write_leaves(cursor, self._first_leaf, self._leaf_positions, self._leaf_hexes)
         cursor.executemany("INSERT INTO ledger_nodes (level, node_index, hash) "
                            "VALUES (?, ?, ?)", self._node_rows)
         problems = self._compare_with_journal(cursor)
@@ -426,13 +436,12 @@ def stored_nodes(cursor, keys) -> dict[tuple[int, int], bytes]:
             chunk = indexes[start:start + 500]
             marks = ", ".join("?" * len(chunk))
             if level == 0:
-                rows = cursor.execute(f"SELECT leaf_index AS node_index, leaf_hash AS hash "
-                                      f"FROM ledger_leaves WHERE leaf_index IN ({marks})",
-                                      chunk).fetchall()
-            else:
-                rows = cursor.execute(f"SELECT node_index, hash FROM ledger_nodes WHERE "
-                                      f"level = ? AND node_index IN ({marks})",
-                                      (level, *chunk)).fetchall()
+                found.update(((0, index), bytes.fromhex(leaf[1]))
+                             for index, leaf in leaves_at(cursor, chunk).items())
+                continue
+            rows = cursor.execute(f"SELECT node_index, hash FROM ledger_nodes WHERE "
+                                  f"level = ? AND node_index IN ({marks})",
+                                  (level, *chunk)).fetchall()
             found.update(((level, int(r["node_index"])), bytes.fromhex(r["hash"]))
                          for r in rows)
     for level, index in sorted(read):
@@ -446,15 +455,91 @@ def stored_nodes(cursor, keys) -> dict[tuple[int, int], bytes]:
 
 def attach_leaves(store, items: list[dict]) -> list[dict]:
     """Give each audit item its ledger leaf index and hash (None until the ledger has it)."""
-    positions = [int(item["position"]) for item in items]
-    found = {}
-    if positions:
-        marks = ", ".join("?" * len(positions))
-        for row in store.query(f"SELECT position, leaf_index, leaf_hash FROM ledger_leaves "
-                               f"WHERE position IN ({marks})", positions):
-            found[int(row["position"])] = row
+    with store.reading() as cursor:
+        found = leaves_of(cursor, [int(item["position"]) for item in items])
     for item in items:
-        row = found.get(int(item["position"]))
-        item["leaf_index"] = None if row is None else int(row["leaf_index"])
-        item["leaf_hash"] = None if row is None else row["leaf_hash"]
+        leaf = found.get(int(item["position"]))
+        item["leaf_index"] = None if leaf is None else leaf[0]
+        item["leaf_hash"] = None if leaf is None else leaf[1]
     return items
+
+
+# -- the leaves, a block of LEAF_BLOCK to a row -------------------------------------------
+
+def _write_leaves(cursor, first: int, positions: list[int], hexes: list[str]) -> None:
+    """Leaves ``first`` onwards (their positions and leaf hashes in hex) put in their
+    blocks: a block they finish or fill part of is written whole (with the leaves it
+    held already, read back)."""
+    if not positions:
+        return
+    block, held = divmod(first, LEAF_BLOCK)
+    hashes = "".join(hexes)
+    if held:
+        row = cursor.execute("SELECT positions, leaf_hashes FROM ledger_leaf_blocks "
+                             "WHERE block = ?", (block,)).fetchone()
+        before = [int(p) for p in row["positions"].split(",")] if row else []
+        if len(before) != held:
+            raise LookupError(f"the ledger's leaf block {block} holds {len(before)} leaves, "
+                              f"not the {held} before leaf {first}")
+        positions, hashes = before + positions, row["leaf_hashes"] + hashes
+    rows = []
+    for start in range(0, len(positions), LEAF_BLOCK):
+        chunk = positions[start:start + LEAF_BLOCK]
+        rows.append((block + start // LEAF_BLOCK, chunk[0], chunk[-1],
+                     ",".join(map(str, chunk)), hashes[64 * start:64 * (start + len(chunk))]))
+    cursor.executemany(
+        "INSERT INTO ledger_leaf_blocks (block, first_position, last_position, positions, "
+        "leaf_hashes) VALUES (?, ?, ?, ?, ?) ON CONFLICT (block) DO UPDATE SET "
+        "last_position = excluded.last_position, positions = excluded.positions, "
+        "leaf_hashes = excluded.leaf_hashes", rows)
+
+
+class _Block:
+    """One row of ``ledger_leaf_blocks``, decoded."""
+
+    def __init__(self, row):
+        self.first = int(row["block"]) * LEAF_BLOCK
+        self.positions = [int(p) for p in row["positions"].split(",")]
+        self.hashes = row["leaf_hashes"]
+
+    def leaf(self, offset: int) -> tuple[int, str]:
+        """(position, leaf hash in hex) of its leaf ``offset``."""
+        return self.positions[offset], self.hashes[64 * offset:64 * offset + 64]
+
+
+def leaves_at(cursor, indexes) -> dict[int, tuple[int, str]]:
+    """{leaf index: (its event's position, its leaf hash in hex)} for the leaves the
+    ledger holds of ``indexes``."""
+    wanted: dict[int, list[int]] = {}
+    for index in {int(i) for i in indexes}:
+        wanted.setdefault(index // LEAF_BLOCK, []).append(index)
+    found = {}
+    numbers = sorted(wanted)
+    for start in range(0, len(numbers), 100):
+        chunk = numbers[start:start + 100]
+        for row in cursor.execute("SELECT block, positions, leaf_hashes FROM "
+                                  f"ledger_leaf_blocks WHERE block IN "
+                                  f"({', '.join('?' * len(chunk))})", chunk).fetchall():
+            block = _Block(row)
+            for index in wanted[int(row["block"])]:
+                if index - block.first < len(block.positions):
+                    found[index] = block.leaf(index - block.first)
+    return found
+
+
+def leaves_of(cursor, positions) -> dict[int, tuple[int, str]]:
+    """{position: (its leaf index, its leaf hash in hex)} for the events at ``positions``
+    the ledger holds: one block read for each run of positions in the same block."""
+    found, block, last = {}, None, None
+    for position in sorted({int(p) for p in positions}):
+        if block is None or position > last:
+            row = cursor.execute("SELECT block, last_position, positions, leaf_hashes FROM "
+                                 "ledger_leaf_blocks WHERE first_position <= ? ORDER BY "
+                                 "first_position DESC LIMIT 1", (position,)).fetchone()
+            if row is None:
+                continue
+            block, last = _Block(row), int(row["last_position"])
+        offset = bisect_left(block.positions, position)
+        if offset < len(block.positions) and block.positions[offset] == position:
+            found[position] = (block.first + offset, block.hashes[64 * offset:64 * offset + 64])
+    return found

@@ -67,7 +67,7 @@ def test_a_table_keyed_by_one_bigint_keeps_the_key_as_its_own_rows_order(app):
     app.read_side.ensure_tables()
     keyed = [t for p in all_projections() for t, ddl in p.tables.items()
              if "BIGINT PRIMARY KEY" in ddl]
-    assert "ledger_leaves" in keyed and "ledger_checkpoints" in keyed
+    assert "ledger_leaf_blocks" in keyed and "ledger_checkpoints" in keyed
     with store.reading() as cursor:
         if store.engine == "sqlite":
             for table in keyed:
@@ -76,8 +76,9 @@ def test_a_table_keyed_by_one_bigint_keeps_the_key_as_its_own_rows_order(app):
                     "AND name LIKE 'sqlite_autoindex_%'", (table,)).fetchall()
                 assert indexes == [], table
     inserts = {
-        "ledger_leaves": ("INSERT INTO ledger_leaves (leaf_index, position, leaf_hash) "
-                          "VALUES (?, ?, ?)", (7, 7, "00")),
+        "ledger_leaf_blocks": ("INSERT INTO ledger_leaf_blocks (block, first_position, "
+                               "last_position, positions, leaf_hashes) VALUES (?, ?, ?, ?, ?)",
+                               (7, 7, 7, "7", "00")),
         "audit_events": ("INSERT INTO audit_events (position, recorded_at, aggregate_type, "
                          "aggregate_id, version, event_type) VALUES (?, ?, ?, ?, ?, ?)",
                          (7, "2026-01-01T00:00:00.000000Z", "Submission", "x", 1, "Submitted")),
