@@ -141,7 +141,9 @@ class _Worker:
 
     def __init__(self, env: dict, spec: dict, mac_key: bytes):
         try:
-            self.process = subprocess.Popen([sys.executable, "-m", "ledger.prefetch"],
+            # -P: the verifier's own code (first on PYTHONPATH), not a ``ledger`` package
+            # that happens to be in the working directory.
+            self.process = subprocess.Popen([sys.executable, "-P", "-m", "ledger.prefetch"],
                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                             env=env)
         except OSError:  # no process could be started: the verifier goes on alone
@@ -252,23 +254,13 @@ def _hash(after: int, last: int) -> Hashed | None:
     entries, read in one snapshot; None as soon as a row is not the usual case (its entry
     missing, elsewhere, another event's, of another hash, or not sealed).
 
-    The test is ``journal.written_with``'s, its parts that need no hashing done by the
-    query: each row comes with the entry at its position and whether that entry names the
-    row's aggregate and version; the range must hold no other entry."""
-    spec, conn = _worker["spec"], _worker["conn"]
-    position, table = spec["position"], spec["table"]
-    # The journal names an aggregate as str(UUID); the events table as the library
-    # stores it (a uuid on PostgreSQL, 32 hex digits on SQLite).
-    same = ("j.originator_id = e.originator_id::text" if spec["engine"] == "postgres"
-            else "replace(j.originator_id, '-', '') = e.originator_id")
-    with _snapshot(spec["engine"], conn):
-        rows = _rows(f"SELECT e.{position}, e.originator_id, e.originator_version, e.topic, "
-                     f"e.state, j.leaf_index, j.leaf_hash, j.seal, ({same} AND j.version = "
-                     f"e.originator_version) FROM {table} AS e LEFT JOIN {JOURNAL} AS j "
-                     f"ON j.position = e.{position} WHERE e.{position} > ? AND "
-                     f"e.{position} <= ? ORDER BY e.{position}", (after, last))
-        entries = _rows(f"SELECT COUNT(*) FROM {JOURNAL} WHERE position > ? AND "
-                        "position <= ?", (after, last))[0][0]
+    The test is ``journal.written_with``'s, with the parts that need no hashing done as
+    the rows are read (``_joined``): each row comes with the entry at its position and
+    whether that entry names the row's aggregate and version; the range must hold no
+    other entry."""
+    spec = _worker["spec"]
+    with _snapshot(spec["engine"], _worker["conn"]):
+        rows, entries = _joined(spec, after, last)
     if not rows or entries != len(rows) or rows[-1][0] != last:
         return None
     first = rows[0][5]
@@ -291,6 +283,40 @@ def _hash(after: int, last: int) -> Hashed | None:
                             spec["stored_from"])
     return Hashed(after, last, tuple(positions), b"".join(digests), tuple(checkpoints),
                   first, tuple(hexes), segments, nodes)
+
+
+def _joined(spec: dict, after: int, last: int) -> tuple[list[tuple], int]:
+    """The range's rows, each ``(position, originator_id, originator_version, topic,
+    state, leaf_index, leaf_hash, seal, named)`` with the journal entry at its position
+    (None for each of its columns when there is none) and whether that entry names the
+    row's aggregate and version; and how many entries the range holds.
+
+    SQLite joins the two in one query (the journal names an aggregate as ``str(UUID)``,
+    the events table as 32 hex digits). PostgreSQL reads the two ranges apart and pairs
+    them in order, the entry's aggregate read as a ``uuid`` (the events table's type):
+    joined, each row's entry found by an index scan of its own, the verification took
+    about 10% longer."""
+    position, table = spec["position"], spec["table"]
+    if spec["engine"] != "postgres":
+        rows = _rows(f"SELECT e.{position}, e.originator_id, e.originator_version, e.topic, "
+                     f"e.state, j.leaf_index, j.leaf_hash, j.seal, (replace(j.originator_id, "
+                     f"'-', '') = e.originator_id AND j.version = e.originator_version) "
+                     f"FROM {table} AS e LEFT JOIN {JOURNAL} AS j ON j.position = "
+                     f"e.{position} WHERE e.{position} > ? AND e.{position} <= ? "
+                     f"ORDER BY e.{position}", (after, last))
+        return rows, _rows(f"SELECT COUNT(*) FROM {JOURNAL} WHERE position > ? AND "
+                           "position <= ?", (after, last))[0][0]
+    rows = _rows(f"SELECT {position}, originator_id, originator_version, topic, state "
+                 f"FROM {table} WHERE {position} > ? AND {position} <= ? "
+                 f"ORDER BY {position}", (after, last))
+    entries = _rows(f"SELECT leaf_index, position, originator_id::uuid, version, leaf_hash, "
+                    f"seal FROM {JOURNAL} WHERE position > ? AND position <= ? "
+                    "ORDER BY position", (after, last))
+    return [(at, originator, version, topic, state, index, entry_hash, sealed,
+             entry_at == at and entry_version == version and named == originator)
+            for (at, originator, version, topic, state), (index, entry_at, named,
+                                                          entry_version, entry_hash, sealed)
+            in zip(rows, entries)], len(entries)
 
 
 def _tree(first: int, digests: list[bytes], cuts: list[int], stored_from: int

@@ -159,6 +159,7 @@ def test_a_tree_behind_the_journal_takes_the_workers_leaves_one_by_one(logged, c
 
 
 @pytest.mark.parametrize("column, value", [("originator_id", str(uuid.UUID(int=7))),
+                                           ("originator_id", "not an aggregate id"),
                                            ("version", 99)])
 def test_a_journal_entry_naming_another_event_is_found_in_a_range_hashed_ahead(
         logged, counted, column, value):
@@ -191,3 +192,17 @@ def test_the_runner_does_not_count_again_the_ranges_handed_to_workers(logged, co
     # The first range, and the empty one after the last: the workers counted the others.
     assert len(counted) == ranges - 1
     assert counts == [0, positions(app)[-1]]
+
+
+def test_the_workers_run_the_verifiers_code_whatever_the_working_directory_holds(
+        logged, counted, tmp_path, monkeypatch):
+    app = logged
+    _, checksum = alone(app)
+    other = tmp_path / "ledger"
+    other.mkdir()
+    (other / "__init__.py").write_text("")
+    (other / "prefetch.py").write_text("raise SystemExit('another ledger package')\n")
+    monkeypatch.chdir(tmp_path)
+    hashed, hashed_checksum = with_workers(app)
+    assert hashed["ok"] and hashed_checksum == checksum
+    assert len(counted) == math.ceil(len(positions(app)) / 5) - 1
