@@ -26,6 +26,7 @@ from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from uuid import UUID
 
 import psycopg
 from psycopg import sql
@@ -270,7 +271,8 @@ def _hash(after: int, last: int) -> Hashed | None:
             named) in enumerate(rows):
         if not named or index != first + i:
             return None
-        digest = leaf_digest(at, originator_bytes(originator), version, topic, bytes(state))
+        raw = originator if type(originator) is bytes else originator_bytes(originator)
+        digest = leaf_digest(at, raw, version, topic, bytes(state))
         hexed = digest.hex()
         if hexed != entry_hash or seal(index, at, hexed) != sealed:
             return None
@@ -278,7 +280,7 @@ def _hash(after: int, last: int) -> Hashed | None:
         digests.append(digest)
         hexes.append(hexed)
         if topic == checkpoint_topic:
-            checkpoints.append((i, (at, originator, version, topic, bytes(state))))
+            checkpoints.append((i, (at, UUID(bytes=raw), version, topic, bytes(state))))
     segments, nodes = _tree(first, digests, [i for i, _ in checkpoints],
                             spec["stored_from"])
     return Hashed(after, last, tuple(positions), b"".join(digests), tuple(checkpoints),
@@ -293,9 +295,10 @@ def _joined(spec: dict, after: int, last: int) -> tuple[list[tuple], int]:
 
     SQLite joins the two in one query (the journal names an aggregate as ``str(UUID)``,
     the events table as 32 hex digits). PostgreSQL reads the two ranges apart and pairs
-    them in order, the entry's aggregate read as a ``uuid`` (the events table's type):
-    joined, each row's entry found by an index scan of its own, the verification took
-    about 10% longer."""
+    them in order: joined, each row's entry found by an index scan of its own, the
+    verification took about 10% longer. Both aggregate ids come from PostgreSQL as their
+    16 bytes (``uuid_send``), which compare and go into the leaf as they are; as ``UUID``
+    objects they cost 0.5 us a row more."""
     position, table = spec["position"], spec["table"]
     if spec["engine"] != "postgres":
         rows = _rows(f"SELECT e.{position}, e.originator_id, e.originator_version, e.topic, "
@@ -306,11 +309,11 @@ def _joined(spec: dict, after: int, last: int) -> tuple[list[tuple], int]:
                      f"ORDER BY e.{position}", (after, last))
         return rows, _rows(f"SELECT COUNT(*) FROM {JOURNAL} WHERE position > ? AND "
                            "position <= ?", (after, last))[0][0]
-    rows = _rows(f"SELECT {position}, originator_id, originator_version, topic, state "
+    rows = _rows(f"SELECT {position}, uuid_send(originator_id), originator_version, topic, state "
                  f"FROM {table} WHERE {position} > ? AND {position} <= ? "
                  f"ORDER BY {position}", (after, last))
-    entries = _rows(f"SELECT leaf_index, position, originator_id::uuid, version, leaf_hash, "
-                    f"seal FROM {JOURNAL} WHERE position > ? AND position <= ? "
+    entries = _rows(f"SELECT leaf_index, position, uuid_send(originator_id::uuid), version, "
+                    f"leaf_hash, seal FROM {JOURNAL} WHERE position > ? AND position <= ? "
                     "ORDER BY position", (after, last))
     return [(at, originator, version, topic, state, index, entry_hash, sealed,
              entry_at == at and entry_version == version and named == originator)

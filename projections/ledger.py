@@ -95,6 +95,15 @@ class Ledger(Projection):
         """Of the ranges this thread's latest catch-up filed, how many workers hashed."""
         return getattr(self._local, "hashed_ahead", 0)
 
+    def create(self, cursor, indexes: bool = True) -> None:
+        super().create(cursor, indexes)
+        if cursor.engine == "postgres":
+            # A block's text is hex and digits: PostgreSQL's compression of it (the
+            # default for a value over 2 kB) saves almost nothing and cost 1.3 us a leaf
+            # of the server's time, more than storing it.
+            cursor.execute("ALTER TABLE ledger_leaf_blocks ALTER COLUMN positions SET "
+                           "STORAGE EXTERNAL, ALTER COLUMN leaf_hashes SET STORAGE EXTERNAL")
+
     @contextmanager
     def catching_up(self, store, size: int):
         local = self._local

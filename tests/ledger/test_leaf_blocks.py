@@ -89,3 +89,21 @@ def test_a_ledger_made_with_a_row_per_leaf_is_dropped_and_rebuilt(app):
         assert cursor.execute("SELECT COUNT(*) AS n FROM ledger_leaf_blocks").fetchone()["n"] == 0
     report = app.ledger.verify(full=False)
     assert report["ok"] and report["tree_size"] == len(positions(app))
+
+
+def test_postgresql_stores_a_block_uncompressed(app):
+    """Hex and digits barely compress, and compressing a block cost the server more than
+    storing it."""
+    store = app.read_side.store
+    if store.engine != "postgres":
+        pytest.skip("SQLite does not compress values")
+    app.read_side.ensure_tables()
+    rows = store.query("SELECT attname, attstorage FROM pg_attribute WHERE attrelid = "
+                       "'ledger_leaf_blocks'::regclass AND attname IN ('positions', "
+                       "'leaf_hashes') ORDER BY attname")
+    assert [(r["attname"], r["attstorage"]) for r in rows] == [("leaf_hashes", "e"),
+                                                                ("positions", "e")]
+    app.read_side.rebuild("ledger")
+    assert store.query("SELECT attstorage FROM pg_attribute WHERE attrelid = "
+                       "'ledger_leaf_blocks'::regclass AND attname = 'leaf_hashes'"
+                       )[0]["attstorage"] == "e"
