@@ -47,6 +47,7 @@ def processes(environment, tmp_path):
             [sys.executable, "-c", "from registry.cli import main; main()", "scheduler"],
             cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
         started.append((process, log))
+        process.log = log  # what stop() shows when the process does not stop
         return process
     yield start
     for process, log in started:
@@ -67,8 +68,9 @@ def wait_for(condition, what: str, processes=()):
 
 def stop(process, log=None) -> int:
     """Ctrl-C, and the exit status; a process still running after ``STOP`` seconds fails
-    the test with the end of its ``log`` (a stop that takes long writes every thread's
-    stack there: ``Scheduler.stop``)."""
+    the test with the end of its ``log`` (by default the one ``processes`` gave it; a stop
+    that takes long writes every thread's stack there: ``Scheduler.stop``)."""
+    log = log if log is not None else getattr(process, "log", None)
     process.send_signal(signal.SIGINT)
     try:
         return process.wait(timeout=STOP)
