@@ -40,8 +40,8 @@ from ledger.merkle import aligned_subtrees
 @dataclass(frozen=True)
 class Hashed:
     """A range of the log as the worker found it: the rows after ``after`` up to
-    ``last``: their positions and leaf hashes (32 bytes each, in order; ``hexes``: the
-    same in hex), and the checkpoint rows among them by their place in the range (the
+    ``last``: their positions and leaf hashes (``hexes``, in hex, in order), and the
+    checkpoint rows among them by their place in the range (the
     verifier decodes those). Every row's journal entry was found in order and sealed, the
     first being entry ``first_entry``.
 
@@ -54,10 +54,9 @@ class Hashed:
     after: int
     last: int
     positions: tuple[int, ...]
-    digests: bytes
+    hexes: tuple[str, ...]
     checkpoints: tuple[tuple[int, tuple], ...]
     first_entry: int
-    hexes: tuple[str, ...] = ()
     segments: tuple[tuple[int, tuple[tuple[int, int, bytes], ...]], ...] = ()
     nodes: tuple[tuple[int, int, str], ...] = ()
 
@@ -283,8 +282,8 @@ def _hash(after: int, last: int) -> Hashed | None:
             checkpoints.append((i, (at, UUID(bytes=raw), version, topic, bytes(state))))
     segments, nodes = _tree(first, digests, [i for i, _ in checkpoints],
                             spec["stored_from"])
-    return Hashed(after, last, tuple(positions), b"".join(digests), tuple(checkpoints),
-                  first, tuple(hexes), segments, nodes)
+    return Hashed(after, last, tuple(positions), tuple(hexes), tuple(checkpoints), first,
+                  segments, nodes)
 
 
 def _joined(spec: dict, after: int, last: int) -> tuple[list[tuple], int]:

@@ -210,11 +210,11 @@ class Ledger(Projection):
         if hashed.first_entry == self._leaves and hashed.segments:
             self._put_subtrees(hashed, checkpoints, store)
         else:  # the tree is not where the workers took it to be: leaf by leaf
-            digests, put = hashed.digests, self._put_leaf
-            for i, at in enumerate(hashed.positions):
+            put = self._put_leaf
+            for i, (at, hexed) in enumerate(zip(hashed.positions, hashed.hexes)):
                 if i in checkpoints:
                     self._keep_checkpoint(checkpoints[i], store)
-                put(at, digests[32 * i:32 * i + 32])
+                put(at, bytes.fromhex(hexed))
         self._local.hashed_ahead += 1
         self._journal_next = hashed.first_entry + len(hashed.positions)
         self._journal_position = hashed.last
@@ -438,16 +438,13 @@ def stored_nodes(cursor, keys) -> dict[tuple[int, int], bytes]:
     by_level: dict[int, list[int]] = {}
     for level, index in read:
         by_level.setdefault(level, []).append(index)
-    found = {}
+    found = {(0, index): bytes.fromhex(leaf[1])
+             for index, leaf in leaves_at(cursor, by_level.pop(0, ())).items()}
     for level, indexes in sorted(by_level.items()):
         indexes.sort()
         for start in range(0, len(indexes), 500):
             chunk = indexes[start:start + 500]
             marks = ", ".join("?" * len(chunk))
-            if level == 0:
-                found.update(((0, index), bytes.fromhex(leaf[1]))
-                             for index, leaf in leaves_at(cursor, chunk).items())
-                continue
             rows = cursor.execute(f"SELECT node_index, hash FROM ledger_nodes WHERE "
                                   f"level = ? AND node_index IN ({marks})",
                                   (level, *chunk)).fetchall()
@@ -550,5 +547,5 @@ def leaves_of(cursor, positions) -> dict[int, tuple[int, str]]:
             block, last = _Block(row), int(row["last_position"])
         offset = bisect_left(block.positions, position)
         if offset < len(block.positions) and block.positions[offset] == position:
-            found[position] = (block.first + offset, block.hashes[64 * offset:64 * offset + 64])
+            found[position] = (block.first + offset, block.leaf(offset)[1])
     return found

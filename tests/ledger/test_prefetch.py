@@ -59,6 +59,16 @@ def with_workers(app, workers=2):
     return report, app.read_side.checksums("ledger")
 
 
+def found_in_a_range_done_again(app, counted, target: int) -> dict:
+    """Verify with workers: the report, whose first problem is at ``target``; every range
+    but the first and the one holding ``target`` came from the workers."""
+    report, _ = with_workers(app)
+    assert report["first_bad_position"] == target
+    assert len(counted) == math.ceil(len(positions(app)) / 5) - 2
+    assert not any(after < target <= last for after, last in counted)
+    return report
+
+
 @pytest.fixture
 def logged(app):
     add_users(app, [f"user{i}" for i in range(20)])
@@ -89,12 +99,8 @@ def test_an_edit_in_a_range_hashed_ahead_is_found_at_its_position(logged, counte
     state = row(app, target).state.replace(b'"channel":"cli"', b'"channel":"sql"')
     assert state != row(app, target).state
     sql(app, "UPDATE {events} SET state = ? WHERE {pos} = ?", (state, target))
-    report, _ = with_workers(app)
-    assert report["first_bad_position"] == target
+    report = found_in_a_range_done_again(app, counted, target)
     assert {p["kind"] for p in report["problems"] if p["position"] == target} == {"edited"}
-    # Every range but the first and the altered one came from the workers.
-    assert len(counted) == math.ceil(len(positions(app)) / 5) - 2
-    assert not any(after < target <= last for after, last in counted)
 
 
 def test_a_worker_that_cannot_open_the_store_leaves_the_verifier_alone(logged, counted,
@@ -167,11 +173,8 @@ def test_a_journal_entry_naming_another_event_is_found_in_a_range_hashed_ahead(
     target = positions(app)[-8]
     # The seal covers the entry's index, position and hash, not whose event it names.
     sql(app, f"UPDATE ledger_journal SET {column} = ? WHERE position = ?", (value, target))
-    report, _ = with_workers(app)
-    assert report["first_bad_position"] == target
+    report = found_in_a_range_done_again(app, counted, target)
     assert {p["kind"] for p in report["problems"]} == {"reordered"}
-    assert len(counted) == math.ceil(len(positions(app)) / 5) - 2
-    assert not any(after < target <= last for after, last in counted)
 
 
 def test_the_runner_does_not_count_again_the_ranges_handed_to_workers(logged, counted,
