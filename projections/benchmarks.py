@@ -79,7 +79,7 @@ class Benchmarks(Projection):
     pages_of = 5
     defer_indexes = True
 
-    def deferred_indexes(self) -> tuple[str, ...]:
+    def deferred_indexes(self, engine: str) -> tuple[str, ...]:
         return FACTS.deferred + self.indexes[-1:]
 
     def start_page(self, cursor) -> None:

@@ -137,17 +137,26 @@ class Projection:
         model whose settling will owe everything may record that once here instead of
         marking what each page touches."""
 
-    def deferred_indexes(self) -> tuple[str, ...]:
+    def table_ddl(self, table: str, engine: str) -> str:
+        """A table's ``CREATE TABLE`` as ``engine`` runs it (``store.table_ddl``)."""
+        return table_ddl(self.tables[table], engine)
+
+    def indexes_on(self, engine: str) -> tuple[str, ...]:
+        """The indexes on ``engine``: ``indexes`` by default; a read model whose key is a
+        table's own rowid on SQLite leaves out the index that is that key elsewhere."""
+        return self.indexes
+
+    def deferred_indexes(self, engine: str) -> tuple[str, ...]:
         """The indexes a rebuild creates once the tables are filled (``defer_indexes``):
         all of them by default; a read model may keep those its own pages use."""
-        return self.indexes if self.defer_indexes else ()
+        return self.indexes_on(engine) if self.defer_indexes else ()
 
     def create(self, cursor, indexes: bool = True) -> None:
         """The tables and indexes; with ``indexes`` False, not the deferred indexes."""
-        for ddl in self.tables.values():
-            cursor.execute(table_ddl(ddl, cursor.engine))
-        deferred = () if indexes else self.deferred_indexes()
-        for ddl in self.indexes:
+        for table in self.tables:
+            cursor.execute(self.table_ddl(table, cursor.engine))
+        deferred = () if indexes else self.deferred_indexes(cursor.engine)
+        for ddl in self.indexes_on(cursor.engine):
             if ddl not in deferred:
                 cursor.execute(ddl)
 
@@ -157,8 +166,8 @@ class Projection:
 
     def shape(self, engine: str) -> str:
         """A digest of the DDL of this read model's tables and indexes on ``engine``."""
-        ddl = [table_ddl(self.tables[t], engine) for t in sorted(self.tables)] + list(
-            self.indexes)
+        ddl = [self.table_ddl(t, engine) for t in sorted(self.tables)] + list(
+            self.indexes_on(engine))
         return hashlib.sha256("\n".join(ddl).encode()).hexdigest()
 
     def checksum(self, cursor) -> str:
@@ -389,7 +398,7 @@ class Runner:
             self._settle(projection, progress)
 
     def _create_deferred_indexes(self, projection: Projection, progress=None) -> None:
-        deferred = projection.deferred_indexes()
+        deferred = projection.deferred_indexes(self.store.engine)
         for done, ddl in enumerate(deferred, start=1):
             with self.store.indexing() as cursor:
                 cursor.execute(ddl)

@@ -67,7 +67,7 @@ class SpcCharts(Projection):
     pages_of = 5
     defer_indexes = True
 
-    def deferred_indexes(self) -> tuple[str, ...]:
+    def deferred_indexes(self, engine: str) -> tuple[str, ...]:
         return FACTS.deferred
 
     def start_rebuild(self, cursor) -> None:

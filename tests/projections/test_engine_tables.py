@@ -62,7 +62,8 @@ def test_every_text_column_of_a_read_model_compares_bytes_on_both_engines(app):
 def test_a_table_keyed_by_one_bigint_keeps_the_key_as_its_own_rows_order(app):
     """On SQLite a read model's BIGINT PRIMARY KEY is the table's rowid (no second b-tree
     of the key to write on each insert); on both engines the key stays unique, as does
-    the audit index's position, a unique index (built after the rows in a rebuild)."""
+    the audit index's position: the rowid on SQLite, a unique index on PostgreSQL (built
+    after the rows in a rebuild)."""
     store = app.read_side.store
     app.read_side.ensure_tables()
     keyed = [t for p in all_projections() for t, ddl in p.tables.items()
@@ -75,6 +76,13 @@ def test_a_table_keyed_by_one_bigint_keeps_the_key_as_its_own_rows_order(app):
                     "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
                     "AND name LIKE 'sqlite_autoindex_%'", (table,)).fetchall()
                 assert indexes == [], table
+            # The audit's events are keyed by their position, the rowid, with no index of it
+            keys = [r["name"] for r in cursor.execute(
+                "SELECT name FROM pragma_table_info('audit_events') WHERE pk = 1").fetchall()]
+            assert keys == ["position"]
+            assert cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = "
+                "'audit_events' AND name = 'audit_events_position'").fetchall() == []
     inserts = {
         "ledger_leaf_blocks": ("INSERT INTO ledger_leaf_blocks (block, first_position, "
                                "last_position, positions, leaf_hashes) VALUES (?, ?, ?, ?, ?)",

@@ -72,9 +72,9 @@ def test_a_rebuild_builds_its_deferred_indexes_with_two_sort_threads_and_its_own
 
     monkeypatch.setattr(store, "indexing", recording)
     app.read_side.rebuild("audit")
-    assert threads == [2] * len(Audit.indexes)
+    assert threads == [2] * len(Audit().indexes_on("sqlite"))
     assert _sort_threads(store) == 0
-    assert seen == [own] * len(Audit.indexes)
+    assert seen == [own] * len(Audit().indexes_on("sqlite"))
 
 
 def test_a_projection_page_has_a_larger_cache_and_its_own_settings_only_while_it_runs(app):
