@@ -17,11 +17,7 @@ table is append-only, so a worker's snapshot holds the same rows up to the range
 position as the verifier's.
 """
 
-import os
-import pickle
 import sqlite3
-import subprocess
-import sys
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,6 +31,8 @@ from ledger.journal import TABLE as JOURNAL
 from ledger.journal import sealer
 from ledger.leaf import leaf_digest, originator_bytes
 from ledger.merkle import aligned_subtrees
+from projections import workers
+from projections.workers import WorkerProcess, worker_env
 
 
 @dataclass(frozen=True)
@@ -73,9 +71,7 @@ class Prefetch:
 
     def __init__(self, store, mac_key: bytes, checkpoint_topic: str, workers: int = 2,
                  stored_from: int = 1):
-        root = str(Path(__file__).resolve().parent.parent)
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-            p for p in (root, os.environ.get("PYTHONPATH")) if p))
+        env = worker_env()
         spec = dict(_spec(store), checkpoint_topic=checkpoint_topic, stored_from=stored_from)
         self._idle = [worker for worker in (_Worker(env, spec, mac_key)
                                             for _ in range(workers)) if worker.alive]
@@ -136,55 +132,15 @@ class Prefetch:
         return answer
 
 
-class _Worker:
+class _Worker(WorkerProcess):
     """One ``python -m ledger.prefetch`` process and its pipes."""
 
     def __init__(self, env: dict, spec: dict, mac_key: bytes):
-        try:
-            # -P: the verifier's own code (first on PYTHONPATH), not a ``ledger`` package
-            # that happens to be in the working directory.
-            self.process = subprocess.Popen([sys.executable, "-P", "-m", "ledger.prefetch"],
-                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                            env=env)
-        except OSError:  # no process could be started: the verifier goes on alone
-            self.process, self.alive = None, False
-            return
-        self.alive = True
-        self.send((spec, mac_key))
-
-    def send(self, message) -> bool:
-        try:
-            pickle.dump(message, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            self.process.stdin.flush()
-            return True
-        except (OSError, ValueError):  # the worker is gone
-            self.stop(kill=True)
-            return False
+        super().__init__("ledger.prefetch", env, (spec, mac_key))
 
     def answer(self) -> Hashed | None:
-        try:
-            kind, value = pickle.load(self.process.stdout)
-        except Exception:  # the worker died or answered nonsense: leave it out
-            self.stop(kill=True)
-            return None
-        return value if kind == "hashed" else None
-
-    def stop(self, kill: bool) -> None:
-        self.alive = False
-        if self.process is None:
-            return
-        if kill and self.process.poll() is None:
-            self.process.kill()
-        for stream in (self.process.stdin, self.process.stdout):
-            try:
-                stream.close()
-            except OSError:
-                pass
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        answer = super().answer()
+        return answer[1] if answer is not None and answer[0] == "done" else None
 
 
 def _spec(store) -> dict:
@@ -204,29 +160,10 @@ _worker: dict = {}
 
 
 def serve() -> None:
-    """The worker's loop (``python -m ledger.prefetch``): what to open, then requests
-    until its input ends. Its standard output carries only the answers."""
-    requests = sys.stdin.buffer
-    answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # anything printed goes to stderr
-    spec, mac_key = pickle.load(requests)
-    try:
-        _open(spec, mac_key)
-    except Exception as error:  # no answers: the verifier goes on alone
-        print(f"ledger prefetch: cannot open the store ({type(error).__name__}: {error}); "
-              "the verifier hashes every range itself", file=sys.stderr)
-        return
-    while True:
-        try:
-            after, last = pickle.load(requests)
-        except EOFError:
-            return
-        try:
-            answer = ("hashed", _hash(after, last))
-        except Exception as error:
-            answer = ("failed", f"{type(error).__name__}: {error}")
-        pickle.dump(answer, answers, protocol=pickle.HIGHEST_PROTOCOL)
-        answers.flush()
+    """The worker's loop (``python -m ledger.prefetch``): what to open (the store and the
+    journal's key), then ranges ``(after, last)`` until its input ends, each answered by
+    ``_hash``'s result."""
+    workers.serve(lambda request: _hash(*request), lambda first: _open(*first))
 
 
 def _open(spec: dict, mac_key: bytes) -> None:

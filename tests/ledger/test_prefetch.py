@@ -10,6 +10,7 @@ import pytest
 
 import ledger.prefetch
 import projections.engine
+import projections.workers
 from projections.ledger import Ledger
 from tests.ledger.test_tamper import ADMIN, add_users, positions, row, sql
 
@@ -122,7 +123,7 @@ def test_workers_that_cannot_be_started_leave_the_verifier_alone(logged, counted
                                                                 monkeypatch):
     app = logged
     report, checksum = alone(app)
-    monkeypatch.setattr(ledger.prefetch.sys, "executable", "/nonexistent/python")
+    monkeypatch.setattr(projections.workers.sys, "executable", "/nonexistent/python")
     hashed, hashed_checksum = with_workers(app)
     assert not counted
     assert hashed["ok"] and hashed_checksum == checksum
