@@ -14,6 +14,8 @@ event that arrives while someone is reading.
 """
 
 import json
+import threading
+from contextlib import contextmanager
 from typing import ClassVar
 
 from projections.engine import Projection
@@ -26,6 +28,8 @@ from projections.eventlog import (
 )
 from projections.histories import RECORDED, TIMED, Subjects
 from projections.parallel import read_in_parallel
+from projections.readahead import TABLE as READ_AHEAD
+from projections.readahead import ReadAhead
 from projections.store import placeholders
 from projections.timestamps import parse_stamp, stamp
 from projections.versions import known_by, moment
@@ -101,6 +105,14 @@ class Audit(Projection):
     # rebuild creates the ten indexes, keys included, once the rows are in.
     defer_indexes = True
 
+    # During a long catch-up on SQLite, once this many ranges were filed, a worker process
+    # reads every other range's submissions ahead, on the other core
+    # (``projections.readahead``).
+    read_ahead_after = 2
+
+    def __init__(self):
+        self._local = threading.local()
+
     def table_ddl(self, table: str, engine: str) -> str:
         ddl = super().table_ddl(table, engine)
         if table == "audit_events" and engine == "sqlite":
@@ -111,6 +123,44 @@ class Audit(Projection):
         if engine == "sqlite":  # the rowid is the key
             return tuple(ddl for ddl in self.indexes if ddl != EVENTS_KEY)
         return self.indexes
+
+    @contextmanager
+    def catching_up(self, store, size: int):
+        local = self._local
+        local.size, local.ranges, local.ahead, local.taken = size, 0, None, 0
+        try:
+            yield
+        finally:
+            ahead, local.ahead, local.size = local.ahead, None, None
+            if ahead is not None:
+                ahead.close()
+
+    @contextmanager
+    def around_range(self, store, after: int, last: int):
+        """The worker's rows of this range attached, if it read them (see
+        ``read_ahead_after``)."""
+        local = self._local
+        if getattr(local, "size", None) is None or not self.bulk_aggregates:
+            yield
+            return
+        local.ranges += 1
+        if local.ahead is None:
+            if local.ranges <= self.read_ahead_after or not ReadAhead.possible(store):
+                yield
+                return
+            submissions, params = store.of_aggregates(self.bulk_aggregates, "e.topic")
+            local.ahead = ReadAhead(
+                store, local.size, _SQLITE_READ.format(
+                    events=store.events_table, position=store.events_position,
+                    submissions=submissions),
+                lambda start, end: (start, end, *params))
+        with local.ahead.around(after, last):
+            yield
+
+    @property
+    def ranges_read_ahead(self) -> int:
+        """Of the ranges this thread's latest catch-up filed, how many the worker read."""
+        return getattr(self._local, "taken", 0)
 
     def start_page(self, cursor) -> None:
         self.subjects = Subjects("audit_subjects")
@@ -159,7 +209,12 @@ class Audit(Projection):
                                            position=store.events_position,
                                            submissions=submissions)
             for statement in SUBMISSIONS[cursor.engine])
-        if read:
+        ahead = getattr(self._local, "ahead", None)
+        if ahead is not None and ahead.attached(after, last):
+            indexed = cursor.execute(f"{_INSERT}SELECT * FROM {READ_AHEAD}").rowcount
+            self._local.taken += 1
+            left = [] if indexed == held else cursor.execute(others, params).fetchall()
+        elif read:
             read_in_parallel(cursor, "audit_parsed", read, params)
             indexed = cursor.execute(index).rowcount
             left = [] if indexed == held else cursor.execute(others).fetchall()
@@ -205,17 +260,18 @@ _CREATION = ("CASE WHEN e.originator_version = 1 THEN e.state ELSE (SELECT c.sta
              "{events} c WHERE c.originator_id = e.originator_id AND c.originator_version = 1) "
              "END")
 _RANGE = "e.{position} > ? AND e.{position} <= ? AND ({submissions})"
-_COPY = f"""INSERT INTO audit_events ({_INDEXED})
-SELECT position, recorded_at, 'Submission', aggregate_id, version, event_type,
+_INSERT = f"INSERT INTO audit_events ({_INDEXED})\n"
+_COPIED = """SELECT position, recorded_at, 'Submission', aggregate_id, version, event_type,
        actor_user, actor_role, actor_organisation, channel, reason, source_file,
        source_sha256, source_row, period, indicator, service_line, provider
-FROM {{parsed}} WHERE timed"""
+FROM {parsed} WHERE timed"""
+_COPY = _INSERT + _COPIED
 _SQLITE_TIMED = f"({TIMED['sqlite']} AND length(e.originator_id) = 32)"
-SUBMISSIONS = {
-    # SQLite's JSON functions keep the last few documents they parsed, so the values cut
-    # out of one state parse it once; the subquery's LIMIT keeps it from being merged
-    # into the query above, which would convert each state to text once per value.
-    "sqlite": (None, _COPY.replace("{parsed}", f"""(
+# SQLite's JSON functions keep the last few documents they parsed, so the values cut out
+# of one state parse it once; the subquery's LIMIT keeps it from being merged into the
+# query above, which would convert each state to text once per value. The rows in the
+# order of ``COLUMNS``, which a read-ahead worker reads into a table of its own.
+_SQLITE_READ = _COPIED.replace("{parsed}", f"""(
 SELECT position, recorded_at, aggregate_id, version, event_type, timed,
        json_extract(s, '$.provenance.actor.user_id') AS actor_user,
        json_extract(s, '$.provenance.actor.role') AS actor_role,
@@ -235,8 +291,9 @@ FROM (SELECT e.{{position}} AS position, {RECORDED['sqlite']} AS recorded_at,
              e.originator_version AS version,
              substr(e.topic, instr(e.topic, ':Submission.') + 12) AS event_type,
              1 AS timed, CAST(e.state AS TEXT) AS s, CAST({_CREATION} AS TEXT) AS c
-      FROM {{events}} e WHERE {_RANGE} AND {_SQLITE_TIMED} LIMIT -1))"""),
-               f"""SELECT e.{{position}} AS position,
+      FROM {{events}} e WHERE {_RANGE} AND {_SQLITE_TIMED} LIMIT -1))""")
+SUBMISSIONS = {
+    "sqlite": (None, _INSERT + _SQLITE_READ, f"""SELECT e.{{position}} AS position,
        json_extract(CAST({_CREATION} AS TEXT), '$.provider') AS provider
 FROM {{events}} e WHERE {_RANGE} AND NOT {_SQLITE_TIMED}"""),
     # On PostgreSQL the temporary table is filled by a parallel plan: each state parsed

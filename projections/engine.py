@@ -89,6 +89,14 @@ class Projection:
         ledger's second process). Nothing by default."""
         yield
 
+    @contextmanager
+    def around_range(self, store, after: int, last: int):
+        """Around the transaction(s) filing the range after ``after`` up to ``last``,
+        outside them: for a read model that has the range read ahead (the audit's second
+        process on SQLite attaches the file it read the range into). Nothing by
+        default."""
+        yield
+
     def known_range(self, after: int, size: int) -> tuple[int, int] | None:
         """(the last position, how many events) of the next ``size`` events after
         ``after``, if this read model counted them already during this catch-up and
@@ -271,7 +279,8 @@ class Runner:
             held = (count - len(page) if projection.reads_ranges and not projection.read_only
                     else None)
             try:
-                self._apply_page(projection, position, page, last, held)
+                with projection.around_range(self.store, position, last):
+                    self._apply_page(projection, position, page, last, held)
             except ConcurrentRunner:
                 continue
             except ProjectionFailed:
