@@ -14,8 +14,6 @@ event that arrives while someone is reading.
 """
 
 import json
-import threading
-from contextlib import contextmanager
 from typing import ClassVar
 
 from projections.engine import Projection
@@ -28,8 +26,7 @@ from projections.eventlog import (
 )
 from projections.histories import RECORDED, TIMED, Subjects
 from projections.parallel import read_in_parallel
-from projections.readahead import TABLE as READ_AHEAD
-from projections.readahead import ReadAhead
+from projections.readahead import ReadsAhead
 from projections.store import placeholders
 from projections.timestamps import parse_stamp, stamp
 from projections.versions import known_by, moment
@@ -57,7 +54,7 @@ CELL_FROM = {("Submission", "Submitted"): ("period", "indicator", "service_line"
              ("Notice", "Raised"): ("period", "indicator", "service_line")}
 
 
-class Audit(Projection):
+class Audit(ReadsAhead, Projection):
     name = "audit"
     tables: ClassVar[dict[str, str]] = {
         "audit_events": "CREATE TABLE IF NOT EXISTS audit_events ("
@@ -105,14 +102,6 @@ class Audit(Projection):
     # rebuild creates the ten indexes, keys included, once the rows are in.
     defer_indexes = True
 
-    # During a long catch-up on SQLite, once this many ranges were filed, a worker process
-    # reads every other range's submissions ahead, on the other core
-    # (``projections.readahead``).
-    read_ahead_after = 2
-
-    def __init__(self):
-        self._local = threading.local()
-
     def table_ddl(self, table: str, engine: str) -> str:
         ddl = super().table_ddl(table, engine)
         if table == "audit_events" and engine == "sqlite":
@@ -124,43 +113,14 @@ class Audit(Projection):
             return tuple(ddl for ddl in self.indexes if ddl != EVENTS_KEY)
         return self.indexes
 
-    @contextmanager
-    def catching_up(self, store, size: int):
-        local = self._local
-        local.size, local.ranges, local.ahead, local.taken = size, 0, None, 0
-        try:
-            yield
-        finally:
-            ahead, local.ahead, local.size = local.ahead, None, None
-            if ahead is not None:
-                ahead.close()
-
-    @contextmanager
-    def around_range(self, store, after: int, last: int):
-        """The worker's rows of this range attached, if it read them (see
-        ``read_ahead_after``)."""
-        local = self._local
-        if getattr(local, "size", None) is None or not self.bulk_aggregates:
-            yield
-            return
-        local.ranges += 1
-        if local.ahead is None:
-            if local.ranges <= self.read_ahead_after or not ReadAhead.possible(store):
-                yield
-                return
-            submissions, params = store.of_aggregates(self.bulk_aggregates, "e.topic")
-            local.ahead = ReadAhead(
-                store, local.size, _SQLITE_READ.format(
-                    events=store.events_table, position=store.events_position,
-                    submissions=submissions),
-                lambda start, end: (start, end, *params))
-        with local.ahead.around(after, last):
-            yield
-
-    @property
-    def ranges_read_ahead(self) -> int:
-        """Of the ranges this thread's latest catch-up filed, how many the worker read."""
-        return getattr(self._local, "taken", 0)
+    def read_ahead_statement(self, store) -> tuple[str, object]:
+        """On SQLite, a worker reads every other range's submissions ahead during a long
+        catch-up (``projections.readahead``): the ``SELECT`` of ``file_range``'s own
+        statement."""
+        submissions, params = store.of_aggregates(self.bulk_aggregates, "e.topic")
+        return (_SQLITE_READ.format(events=store.events_table,
+                                    position=store.events_position, submissions=submissions),
+                lambda after, last: (after, last, *params))
 
     def start_page(self, cursor) -> None:
         self.subjects = Subjects("audit_subjects")
@@ -209,10 +169,9 @@ class Audit(Projection):
                                            position=store.events_position,
                                            submissions=submissions)
             for statement in SUBMISSIONS[cursor.engine])
-        ahead = getattr(self._local, "ahead", None)
-        if ahead is not None and ahead.attached(after, last):
-            indexed = cursor.execute(f"{_INSERT}SELECT * FROM {READ_AHEAD}").rowcount
-            self._local.taken += 1
+        ahead = self.read_ahead_table(after, last)
+        if ahead:
+            indexed = cursor.execute(f"{_INSERT}SELECT * FROM {ahead}").rowcount
             left = [] if indexed == held else cursor.execute(others, params).fetchall()
         elif read:
             read_in_parallel(cursor, "audit_parsed", read, params)

@@ -21,6 +21,7 @@ from dataclasses import replace
 from projections.engine import Projection
 from projections.facts import LATEST, FactTables
 from projections.figures import figure, pooled
+from projections.readahead import ReadsAhead
 from projections.stats.comparison import compare_with_benchmark
 from projections.stats.funnel_assessment import assess_proportions, assess_rates
 from projections.stats.quantiles import group_of, quartiles
@@ -40,7 +41,7 @@ PROVIDER_COLUMNS = ("indicator", "service_line", "period", "peer_group", "provid
                     "funnel", "funnel_adjusted", "funnel_flagged_by")
 
 
-class Benchmarks(Projection):
+class Benchmarks(ReadsAhead, Projection):
     name = "benchmarks"
     tables = {
         **FACTS.tables,
@@ -99,9 +100,12 @@ class Benchmarks(Projection):
                                   else [])
         self.indicators.update([changed["indicator"]] if "indicator" in changed else [])
 
+    def read_ahead_statement(self, store) -> tuple[str, object]:
+        return FACTS.read_ahead_statement(store)
+
     def file_range(self, cursor, after: int, last: int, held: int | None = None) -> None:
         """The range's submissions filed by SQL, and their cells marked."""
-        FACTS.file_range(cursor, after, last, self.name)
+        FACTS.file_range(cursor, after, last, self.name, self.read_ahead_table(after, last))
         cursor.execute(f"INSERT INTO benchmark_dirty {FACTS.filed_in(CELL)} "
                        "ON CONFLICT DO NOTHING", (after, last))
 

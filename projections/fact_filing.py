@@ -65,10 +65,11 @@ FROM (SELECT aggregate_id, position, recorded_at, s ->> 'provider' AS provider,
             FROM {{events}} e WHERE {_RANGE} AND {_READ['postgres']}) AS stored
       ) AS f
 JOIN {{table}}_periods p ON p.label = f.period"""
-INSERT = {
-    "sqlite": f"""INSERT INTO {{table}}_submissions ({_COLUMNS})
-SELECT f.aggregate_id, 1, f.provider, f.indicator, f.service_line, f.period, p.start,
-       f.position, f.recorded_at, 0, {', '.join(f'f.{v}' for v in _VALUES)}
+# On SQLite the facts of a range in one statement; its ``SELECT`` (``SQLITE_READ``) is what
+# a read-ahead worker runs for a range (``projections.readahead``), and the facts are then
+# copied from its table (``COPY``).
+SQLITE_READ = f"""SELECT f.aggregate_id, 1, f.provider, f.indicator, f.service_line,
+       f.period, p.start, f.position, f.recorded_at, 0, {', '.join(f'f.{v}' for v in _VALUES)}
 FROM (SELECT aggregate_id, position, recorded_at, json_extract(s, '$.provider') AS provider,
              json_extract(s, '$.indicator') AS indicator,
              json_extract(s, '$.service_line') AS service_line,
@@ -78,18 +79,15 @@ FROM (SELECT aggregate_id, position, recorded_at, json_extract(s, '$.provider') 
                    {RECORDED['sqlite']} AS recorded_at, CAST(e.state AS TEXT) AS s
             FROM {{events}} e WHERE {_RANGE} AND {_READ['sqlite']} LIMIT -1)
       LIMIT -1) AS f
-JOIN {{table}}_periods p ON p.label = f.period""",
-    "postgres": f"""INSERT INTO {{table}}_submissions ({_COLUMNS})
-{_POSTGRES_READ}""",
-}
+JOIN {{table}}_periods p ON p.label = f.period"""
+_INSERT = f"INSERT INTO {{table}}_submissions ({_COLUMNS})\n"
+INSERT = {"sqlite": _INSERT + SQLITE_READ, "postgres": _INSERT + _POSTGRES_READ}
+COPY = _INSERT + "SELECT * FROM {parsed}"
 # On PostgreSQL a range's values are first cut out of its states into a temporary table,
 # by a parallel plan (``projections.parallel``): each state parsed once, as ``jsonb``, in
 # the worker that reads it; the facts are then copied from that table. (``INSERT`` above,
 # the same in one statement, files the events of ``_file_one_by_one``.)
-PARALLEL = {
-    "postgres": (_POSTGRES_READ, f"""INSERT INTO {{table}}_submissions ({_COLUMNS})
-SELECT {_COLUMNS} FROM {{table}}_parsed"""),
-}
+PARALLEL = {"postgres": (_POSTGRES_READ, COPY.replace("{parsed}", "{table}_parsed"))}
 # One pass over a range: how many first versions ``INSERT`` reads, and the positions of
 # the events ``FactTables.apply`` files.
 SCAN = {
@@ -108,12 +106,14 @@ WHERE {_RANGE} AND {_READ[engine]} AND NOT EXISTS (
            for engine in ("sqlite", "postgres")}
 
 
-def file_range(tables, cursor, after: int, last: int, name: str) -> None:
+def file_range(tables, cursor, after: int, last: int, name: str,
+               ahead: str | None = None) -> None:
     """File the submission events after ``after`` up to ``last`` into ``tables``
-    (``FactTables``); the versions filed are those of the range's positions. If the
-    SQL fails (a version filed twice), the events are filed one at a time so that the
-    failure names its event, as ``apply`` would: ``ProjectionFailed`` for the read
-    model ``name``."""
+    (``FactTables``); the versions filed are those of the range's positions, their facts
+    copied from the table ``ahead`` if given (the rows ``SQLITE_READ`` gave for the
+    range). If the SQL fails (a version filed twice), the events are filed one at a time
+    so that the failure names its event, as ``apply`` would: ``ProjectionFailed`` for
+    the read model ``name``."""
     store, engine = cursor.store, cursor.engine
     submissions, params = store.of_aggregates(("Submission",), "e.topic")
     fill = {"events": store.events_table, "position": store.events_position,
@@ -126,7 +126,9 @@ def file_range(tables, cursor, after: int, last: int, name: str) -> None:
         insert = INSERT[engine].format(**fill)
         cursor.execute("SAVEPOINT fact_submissions")
         try:
-            if engine in PARALLEL:
+            if ahead:
+                filed = cursor.execute(COPY.format(table=tables.p, parsed=ahead)).rowcount
+            elif engine in PARALLEL:
                 read, copy = (statement.format(**fill) for statement in PARALLEL[engine])
                 read_in_parallel(cursor, f"{tables.p}_parsed", read, range_params)
                 filed = cursor.execute(copy).rowcount

@@ -154,11 +154,26 @@ class FactTables:
         handler = getattr(self, f"_{logged.aggregate_type}_{logged.event_type}", None)
         return handler(cursor, logged, page) if handler else None
 
-    def file_range(self, cursor, after: int, last: int, name: str) -> None:
+    def file_range(self, cursor, after: int, last: int, name: str,
+                   ahead: str | None = None) -> None:
         """File the submission events after ``after`` up to ``last`` by set-based SQL
         over the stored events (``fact_filing``), for the read model ``name``, which
-        leaves them to SQL; the versions filed are those at positions in the range."""
-        fact_filing.file_range(self, cursor, after, last, name)
+        leaves them to SQL; the versions filed are those at positions in the range
+        (their facts copied from ``ahead``, the table a read-ahead worker filled)."""
+        fact_filing.file_range(self, cursor, after, last, name, ahead)
+
+    def read_ahead_statement(self, store) -> tuple[str, object]:
+        """For a read model filing these facts (``ReadsAhead``): the ``SELECT`` of the
+        facts of a range on SQLite, and its parameters for a range. The table of period
+        labels it reads is filled first (otherwise by the first range with submissions),
+        so that the worker finds it full from its first range."""
+        with store.applying() as cursor:
+            fact_filing.ensure_periods(self, cursor)
+        submissions, params = store.of_aggregates(("Submission",), "e.topic")
+        return (fact_filing.SQLITE_READ.format(
+                    events=store.events_table, position=store.events_position,
+                    submissions=submissions, table=self.p),
+                lambda after, last: (after, last, *params))
 
     def filed_in(self, columns: tuple[str, ...]) -> str:
         """A SELECT of the distinct ``columns`` of the versions filed from the positions

@@ -24,6 +24,8 @@ is read by the read model's own statement, as without a worker.
 import shutil
 import sqlite3
 import tempfile
+import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -111,6 +113,69 @@ class ReadAhead:
         if self._worker.send((str(self._path(last, end)), self._statement,
                               tuple(self._parameters(last, end)))):
             self._asked = (last, end)
+
+
+class ReadsAhead:
+    """A read model (mixed in before ``Projection``) whose set-based statement's
+    ``SELECT`` a worker reads ahead during a long catch-up on SQLite: once
+    ``read_ahead_after`` ranges were filed, every other range. Its ``file_range`` copies
+    a range from ``read_ahead_table`` when it names one, and runs its own statement
+    otherwise."""
+
+    read_ahead_after = 2
+
+    def read_ahead_statement(self, store) -> tuple[str, Callable]:
+        """The ``SELECT`` to read a range ahead, as ``store`` runs it, and the function
+        of (after, last) giving its parameters for a range."""
+        raise NotImplementedError
+
+    @property
+    def _ahead(self) -> threading.local:
+        local = self.__dict__.get("_ahead_local")
+        if local is None:
+            local = self.__dict__.setdefault("_ahead_local", threading.local())
+        return local
+
+    @contextmanager
+    def catching_up(self, store, size: int):
+        local = self._ahead
+        local.size, local.ranges, local.worker, local.taken = size, 0, None, 0
+        try:
+            yield
+        finally:
+            worker, local.worker, local.size = local.worker, None, None
+            if worker is not None:
+                worker.close()
+
+    @contextmanager
+    def around_range(self, store, after: int, last: int):
+        local = self._ahead
+        if getattr(local, "size", None) is None or not self.bulk_aggregates:
+            yield
+            return
+        local.ranges += 1
+        if local.worker is None:
+            if local.ranges <= self.read_ahead_after or not ReadAhead.possible(store):
+                yield
+                return
+            local.worker = ReadAhead(store, local.size, *self.read_ahead_statement(store))
+        with local.worker.around(after, last):
+            yield
+
+    def read_ahead_table(self, after: int, last: int) -> str | None:
+        """``TABLE`` if it holds the worker's rows of this range (the range is then
+        counted as taken from the worker), else None."""
+        local = self._ahead
+        worker = getattr(local, "worker", None)
+        if worker is None or not worker.attached(after, last):
+            return None
+        local.taken += 1
+        return TABLE
+
+    @property
+    def ranges_read_ahead(self) -> int:
+        """Of the ranges this thread's latest catch-up filed, how many the worker read."""
+        return getattr(self._ahead, "taken", 0)
 
 
 # -- in the worker process ---------------------------------------------------------------

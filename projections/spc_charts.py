@@ -17,6 +17,7 @@ nothing.
 from projections.engine import Projection
 from projections.facts import LATEST, FactTables
 from projections.figures import figure, pooled
+from projections.readahead import ReadsAhead
 from projections.stats.spc import xmr_chart
 from projections.store import placeholders
 from projections.timestamps import stamp
@@ -35,7 +36,7 @@ POINT_COLUMNS = ("provider", "indicator", "service_line", "period", "seq", "valu
                  "type", "segment", "pooled_from")
 
 
-class SpcCharts(Projection):
+class SpcCharts(ReadsAhead, Projection):
     name = "spc"
     tables = {
         **FACTS.tables,
@@ -97,11 +98,14 @@ class SpcCharts(Projection):
         if "indicator" in changed:
             self.indicators.add(changed["indicator"])
 
+    def read_ahead_statement(self, store) -> tuple[str, object]:
+        return FACTS.read_ahead_statement(store)
+
     def file_range(self, cursor, after: int, last: int, held: int | None = None) -> None:
         """The range's submissions filed by SQL, and their series marked (unless a rebuild
         owes every chart); those of merged organisations are left to ``finish_page``,
         which marks their successors' series too."""
-        FACTS.file_range(cursor, after, last, self.name)
+        FACTS.file_range(cursor, after, last, self.name, self.read_ahead_table(after, last))
         if self.owed_all:
             return
         cursor.execute(f"INSERT INTO spc_dirty {FACTS.filed_in(SERIES)} "

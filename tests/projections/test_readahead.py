@@ -1,7 +1,8 @@
-"""The audit's second process on SQLite (``projections.readahead``): the ranges a worker
-read ahead give the audit index the rows the runner's own statement gives; a worker that
-cannot start, or read another range, changes nothing but the time taken; a range that
-cannot be indexed fails as it does without a worker."""
+"""The second process of the audit index and of the submission facts (benchmarks, SPC) on
+SQLite (``projections.readahead``): the ranges a worker read ahead give the read model
+the rows the runner's own statement gives; a worker that cannot start, or read another
+range, changes nothing but the time taken; a range that cannot be filed fails as it does
+without a worker."""
 
 import tempfile
 from contextlib import contextmanager
@@ -15,7 +16,20 @@ from registry.imports import import_csv
 from tests.builders import ADMIN, provider_of, seed, wic
 from tests.ledger.test_tamper import sql
 
-TABLES = ("audit_events", "audit_organisations", "audit_subjects")
+# Each read model that reads ahead, and the table of the rows its worker reads.
+FILED = {"audit": "audit_events", "benchmarks": "bench_submissions",
+         "spc": "spcf_submissions"}
+
+
+# The rows each read model files by SQL (the others are filed by ``apply``).
+BY_SQL = {"audit": lambda row: row["aggregate_type"] == "Submission",
+          "benchmarks": lambda row: row["version"] == 1,
+          "spc": lambda row: row["version"] == 1}
+
+
+@pytest.fixture(params=sorted(FILED))
+def name(request):
+    return request.param
 
 
 @pytest.fixture
@@ -38,27 +52,27 @@ def submitted(app, tmp_path, monkeypatch):
     return app
 
 
-def rebuilt(app, read_ahead: bool) -> tuple[dict, int]:
-    """The audit index rebuilt in ranges of five events, every other range after the
-    first read ahead (or none): its rows, and how many ranges the worker read."""
-    runner, audit = app.read_side, app.read_side.projections["audit"]
+def rebuilt(app, name: str, read_ahead: bool) -> tuple[dict, int]:
+    """The read model rebuilt in ranges of five events, every other range after the
+    first read ahead (or none): its rows (their checksum, and those of the table the
+    worker fills), and how many ranges the worker read."""
+    runner, model = app.read_side, app.read_side.projections[name]
     runner.page = 1
-    audit.read_ahead_after = 0 if read_ahead else 10 ** 9
-    runner.rebuild("audit")
+    model.read_ahead_after = 0 if read_ahead else 10 ** 9
+    runner.rebuild(name)
     with runner.store.reading() as cursor:
-        rows = {table: cursor.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
-                for table in TABLES}
-    return rows, audit.ranges_read_ahead
+        rows = cursor.execute(f"SELECT * FROM {FILED[name]} ORDER BY position").fetchall()
+    return {"checksum": runner.checksums(name)[name], "rows": rows}, model.ranges_read_ahead
 
 
 def ranges(app) -> int:
     return -(-app.read_side.store.events_after(0) // 5)
 
 
-def test_ranges_read_ahead_give_the_rows_the_runner_reads_itself(submitted, tmp_path,
-                                                                 monkeypatch):
+def test_ranges_read_ahead_give_the_rows_the_runner_reads_itself(submitted, name,
+                                                                 tmp_path, monkeypatch):
     app = submitted
-    alone, none_taken = rebuilt(app, read_ahead=False)
+    alone, none_taken = rebuilt(app, name, read_ahead=False)
     files, around = [], ReadAhead.around
 
     @contextmanager
@@ -68,31 +82,32 @@ def test_ranges_read_ahead_give_the_rows_the_runner_reads_itself(submitted, tmp_
             yield
 
     monkeypatch.setattr(ReadAhead, "around", counting)
-    ahead, taken = rebuilt(app, read_ahead=True)
+    ahead, taken = rebuilt(app, name, read_ahead=True)
     assert max(files) == 1  # a range's file is removed once it is filed
     assert none_taken == 0
     # every other range, the first excepted: read by the runner while the worker reads
     # the next one
     assert taken == ranges(app) // 2
-    assert sum(row["aggregate_type"] == "Submission" for row in ahead["audit_events"]) >= 27
+    assert len(ahead["rows"]) >= 27
     assert ahead == alone
     assert list((tmp_path / "scratch").iterdir()) == []  # its files are removed
 
 
-def test_a_worker_that_cannot_start_leaves_the_runner_alone(submitted, monkeypatch):
+def test_a_worker_that_cannot_start_leaves_the_runner_alone(submitted, name, monkeypatch):
     app = submitted
-    alone, _ = rebuilt(app, read_ahead=False)
+    alone, _ = rebuilt(app, name, read_ahead=False)
     monkeypatch.setattr(projections.workers.sys, "executable", "/nonexistent/python")
-    ahead, taken = rebuilt(app, read_ahead=True)
+    ahead, taken = rebuilt(app, name, read_ahead=True)
     assert taken == 0
     assert ahead == alone
 
 
-def test_a_range_the_worker_read_otherwise_is_read_by_the_runner(submitted, monkeypatch):
+def test_a_range_the_worker_read_otherwise_is_read_by_the_runner(submitted, name,
+                                                                  monkeypatch):
     """The worker reads the range after this one as it counts it; the runner's may end
     elsewhere (the log grew between the two counts): then the runner reads it itself."""
     app = submitted
-    alone, _ = rebuilt(app, read_ahead=True)
+    alone, _ = rebuilt(app, name, read_ahead=True)
     range_end = projections.readahead.range_end
 
     def one_short(cursor, store, after, size):
@@ -100,13 +115,13 @@ def test_a_range_the_worker_read_otherwise_is_read_by_the_runner(submitted, monk
         return (end - 1, count - 1) if count > 1 else (after, 0)
 
     monkeypatch.setattr(projections.readahead, "range_end", one_short)
-    ahead, taken = rebuilt(app, read_ahead=True)
+    ahead, taken = rebuilt(app, name, read_ahead=True)
     assert taken == 0
     assert ahead == alone
 
 
-def test_a_range_that_cannot_be_indexed_stops_the_rebuild_as_it_does_without_worker(
-        submitted):
+def test_a_range_that_cannot_be_filed_stops_the_rebuild_as_it_does_without_worker(
+        submitted, name):
     """A submission whose stored time reads as usual but whose state is not JSON, late in
     the log: the worker's statement fails on its range as the runner's does, and the
     runner's then stops the rebuild there, with the same error, as without a worker."""
@@ -123,8 +138,34 @@ def test_a_range_that_cannot_be_indexed_stops_the_rebuild_as_it_does_without_wor
     stopped = []
     for read_ahead in (False, True):
         with pytest.raises(Exception) as failed:
-            rebuilt(app, read_ahead)
-        position = app.read_side.position("audit")
+            rebuilt(app, name, read_ahead)
+        position = app.read_side.position(name)
         stopped.append((type(failed.value), str(failed.value), position))
     assert stopped[0] == stopped[1]
     assert target - 5 <= stopped[0][2] < target
+
+
+def test_the_rows_of_a_range_read_ahead_are_those_the_worker_read(submitted, name,
+                                                                  monkeypatch):
+    """The worker's rows are the ones filed for its ranges: made distinguishable (their
+    recorded time marked), they are exactly those of the ranges taken from it."""
+    app = submitted
+    model = app.read_side.projections[name]
+    statement = type(model).read_ahead_statement
+
+    def marked(self, store):
+        select, parameters = statement(self, store)
+        assert select.count("|| 'Z' AS recorded_at") == 1
+        return select.replace("|| 'Z' AS recorded_at", "|| 'X' AS recorded_at"), parameters
+
+    monkeypatch.setattr(type(model), "read_ahead_statement", marked)
+    ahead, taken = rebuilt(app, name, read_ahead=True)
+    by_range = {}
+    for row in ahead["rows"]:
+        if not BY_SQL[name](row):
+            continue  # filed in Python whether or not a range was read ahead
+        by_range.setdefault((row["position"] - 1) // 5, set()).add(row["recorded_at"][-1])
+    worker_ranges = {r for r, marks in by_range.items() if marks == {"X"}}
+    assert all(marks in ({"X"}, {"Z"}) for marks in by_range.values())
+    # every other range, the first excepted
+    assert taken > 0 and worker_ranges == {r for r in by_range if r % 2 == 1} != set()
