@@ -1,7 +1,8 @@
 """A set-based statement's reading done ahead, on SQLite's second core.
 
-Most of a set-based statement's time on SQLite (the audit's) is its ``SELECT``: each
-stored state of a range converted to text and its values cut out as JSON. SQLite runs a
+Most of a set-based statement's time on SQLite (the audit's, the submission facts' of
+benchmarks and SPC) is its ``SELECT``: each stored state of a range converted to text
+and its values cut out as JSON. SQLite runs a
 statement on one core, and two threads of one process parsing at once were hardly faster
 than one. During a long catch-up, ``ReadAhead`` therefore has a worker process
 (``python -m projections.readahead``) run the ``SELECT`` of every other range into a
@@ -63,13 +64,17 @@ class ReadAhead:
         """Around the runner's range after ``after`` up to ``last`` (outside its
         transaction): the worker's table of it attached, if the worker read it;
         otherwise the worker is given the next range to read while this one is filed."""
-        path = self._take(after, last)
-        if path is None:
+        taken = self._take(after, last)
+        if taken is None:
             self._ask_next(last)
             yield
             return
+        path, count = taken
+        if not self._attach(path, count):  # read by the read model's own statement
+            path.unlink(missing_ok=True)
+            yield
+            return
         conn = self._store._connection()
-        conn.execute(f"ATTACH DATABASE ? AS {SCHEMA}", (str(path),))
         self._attached = (after, last)
         try:
             yield
@@ -77,6 +82,22 @@ class ReadAhead:
             self._attached = None
             conn.execute(f"DETACH DATABASE {SCHEMA}")
             path.unlink(missing_ok=True)
+
+    def _attach(self, path: Path, count: int) -> bool:
+        """Attach the worker's file if it holds the table of the rows it counted (not a
+        file removed or spoilt since, which SQLite would attach as an empty database)."""
+        conn = self._store._connection()
+        try:
+            conn.execute(f"ATTACH DATABASE ? AS {SCHEMA}", (str(path),))
+        except sqlite3.Error:
+            return False
+        try:
+            if conn.execute(f"SELECT COUNT(*) FROM {TABLE}").fetchone()[0] == count:
+                return True
+        except sqlite3.Error:
+            pass
+        conn.execute(f"DETACH DATABASE {SCHEMA}")
+        return False
 
     def attached(self, after: int, last: int) -> bool:
         """Whether ``TABLE`` holds the statement's rows for this range."""
@@ -90,9 +111,9 @@ class ReadAhead:
     def _path(self, after: int, last: int) -> Path:
         return self._dir / f"range-{after}-{last}.db"
 
-    def _take(self, after: int, last: int) -> Path | None:
-        """The worker's file of this range, once it has finished it; None if it was not
-        asked for this range or could not read it (and then nothing is left out)."""
+    def _take(self, after: int, last: int) -> tuple[Path, int] | None:
+        """The worker's file of this range and how many rows it holds, once the worker
+        has finished it; None if it was not asked for this range or could not read it."""
         asked, self._asked = self._asked, None
         if asked is None:
             return None
@@ -101,7 +122,7 @@ class ReadAhead:
         if asked != (after, last) or answer is None or answer[0] != "done":
             path.unlink(missing_ok=True)
             return None
-        return path
+        return path, answer[1]
 
     def _ask_next(self, last: int) -> None:
         if not self._worker.alive:

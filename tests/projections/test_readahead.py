@@ -4,6 +4,7 @@ the rows the runner's own statement gives; a worker that cannot start, or read a
 range, changes nothing but the time taken; a range that cannot be filed fails as it does
 without a worker."""
 
+import sqlite3
 import tempfile
 from contextlib import contextmanager
 
@@ -118,6 +119,39 @@ def test_a_range_the_worker_read_otherwise_is_read_by_the_runner(submitted, name
     ahead, taken = rebuilt(app, name, read_ahead=True)
     assert taken == 0
     assert ahead == alone
+
+
+@pytest.mark.parametrize("spoil", ["removed", "not a database", "another table"])
+def test_a_file_the_worker_finished_but_spoilt_since_is_not_used(submitted, name, spoil,
+                                                                 monkeypatch):
+    """A worker's file removed, overwritten or holding other rows before the runner
+    attaches it: the runner reads that range itself."""
+    app = submitted
+    alone, _ = rebuilt(app, name, read_ahead=False)
+    take = ReadAhead._take
+
+    def spoiling(self, after, last):
+        taken = take(self, after, last)
+        if taken is not None:
+            path, count = taken
+            if spoil == "removed":
+                path.unlink()
+            elif spoil == "not a database":
+                path.write_bytes(b"not a database" * 100)
+            else:
+                conn = sqlite3.connect(path)
+                conn.execute("DELETE FROM parsed WHERE rowid = (SELECT MIN(rowid) FROM parsed)")
+                conn.commit()
+                conn.close()
+        return taken
+
+    monkeypatch.setattr(ReadAhead, "_take", spoiling)
+    ahead, taken = rebuilt(app, name, read_ahead=True)
+    assert ahead == alone
+    if spoil == "another table":  # ranges the worker found no rows in are still taken
+        assert taken < ranges(app) // 2
+    else:
+        assert taken == 0
 
 
 def test_a_range_that_cannot_be_filed_stops_the_rebuild_as_it_does_without_worker(
