@@ -92,9 +92,9 @@ class Projection:
     @contextmanager
     def around_range(self, store, after: int, last: int):
         """Around the transaction(s) filing the range after ``after`` up to ``last``,
-        outside them: for a read model that has the range read ahead (the audit's second
-        process on SQLite attaches the file it read the range into). Nothing by
-        default."""
+        outside them: for a read model that has the range read ahead (on SQLite, the
+        audit's, benchmarks' and SPC's second process: the file it read the range into is
+        attached; ``projections.readahead``). Nothing by default."""
         yield
 
     def known_range(self, after: int, size: int) -> tuple[int, int] | None:
