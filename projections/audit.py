@@ -14,6 +14,7 @@ event that arrives while someone is reading.
 """
 
 import json
+from collections.abc import Callable
 from typing import ClassVar
 
 from projections.engine import Projection
@@ -113,7 +114,7 @@ class Audit(ReadsAhead, Projection):
             return tuple(ddl for ddl in self.indexes if ddl != EVENTS_KEY)
         return self.indexes
 
-    def read_ahead_statement(self, store) -> tuple[str, object]:
+    def read_ahead_statement(self, store) -> tuple[str, Callable]:
         """On SQLite, a worker reads every other range's submissions ahead during a long
         catch-up (``projections.readahead``): the ``SELECT`` of ``file_range``'s own
         statement."""

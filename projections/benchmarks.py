@@ -16,6 +16,7 @@ so does a live ``benchmark`` of a marked cell: the stored figures are a cache of
 facts, never read while owed.
 """
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from projections.engine import Projection
@@ -100,7 +101,7 @@ class Benchmarks(ReadsAhead, Projection):
                                   else [])
         self.indicators.update([changed["indicator"]] if "indicator" in changed else [])
 
-    def read_ahead_statement(self, store) -> tuple[str, object]:
+    def read_ahead_statement(self, store) -> tuple[str, Callable]:
         return FACTS.read_ahead_statement(store)
 
     def file_range(self, cursor, after: int, last: int, held: int | None = None) -> None:

@@ -7,6 +7,7 @@ its own copy (under its own table prefix) so it stays independent of the others.
 """
 
 import json
+from collections.abc import Callable
 from functools import lru_cache
 
 from projections import fact_filing
@@ -162,7 +163,7 @@ class FactTables:
         (their facts copied from ``ahead``, the table a read-ahead worker filled)."""
         fact_filing.file_range(self, cursor, after, last, name, ahead)
 
-    def read_ahead_statement(self, store) -> tuple[str, object]:
+    def read_ahead_statement(self, store) -> tuple[str, Callable]:
         """For a read model filing these facts (``ReadsAhead``): the ``SELECT`` of the
         facts of a range on SQLite, and its parameters for a range. The table of period
         labels it reads is filled first (otherwise by the first range with submissions),

@@ -28,6 +28,7 @@ import tempfile
 import threading
 from collections.abc import Callable
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 
 from projections import workers
@@ -150,12 +151,10 @@ class ReadsAhead:
         of (after, last) giving its parameters for a range."""
         raise NotImplementedError
 
-    @property
+    @cached_property
     def _ahead(self) -> threading.local:
-        local = self.__dict__.get("_ahead_local")
-        if local is None:
-            local = self.__dict__.setdefault("_ahead_local", threading.local())
-        return local
+        """This read model's state of the read-ahead, per thread (made on first use)."""
+        return threading.local()
 
     @contextmanager
     def catching_up(self, store, size: int):

@@ -14,6 +14,8 @@ rebuild owes every chart: it records that once (``spc_owed_all``) and its pages 
 nothing.
 """
 
+from collections.abc import Callable
+
 from projections.engine import Projection
 from projections.facts import LATEST, FactTables
 from projections.figures import figure, pooled
@@ -98,7 +100,7 @@ class SpcCharts(ReadsAhead, Projection):
         if "indicator" in changed:
             self.indicators.add(changed["indicator"])
 
-    def read_ahead_statement(self, store) -> tuple[str, object]:
+    def read_ahead_statement(self, store) -> tuple[str, Callable]:
         return FACTS.read_ahead_statement(store)
 
     def file_range(self, cursor, after: int, last: int, held: int | None = None) -> None:
