@@ -17,13 +17,15 @@ import json
 from collections.abc import Callable
 from typing import ClassVar
 
-from projections.engine import Projection
+from projections.engine import Projection, ProjectionFailed
 from projections.eventlog import (
     creation_event,
     logged_row,
     plain_json,
+    range_topics,
     records_at,
     stored_rows,
+    topic_types,
 )
 from projections.histories import RECORDED, TIMED, Subjects
 from projections.parallel import read_in_parallel
@@ -161,29 +163,44 @@ class Audit(ReadsAhead, Projection):
         event (version 1), read by the log's own key. An event whose stored time or
         aggregate id the SQL does not read as ``apply`` would is indexed in Python. Such
         events are looked for (a query that reads every state of the range again) unless
-        the SQL indexed as many events as the range holds (``held``, when counted)."""
+        the SQL indexed as many events as the range holds (``held``, when counted). If
+        the SQL fails, the events are tried one by one, so that the failure names its
+        event, as ``apply`` would."""
         store = cursor.store
         submissions, params = store.of_aggregates(self.bulk_aggregates, "e.topic")
         params = (after, last, *params)
-        read, index, others = (
+        statements = tuple(
             statement and statement.format(events=store.events_table,
                                            position=store.events_position,
                                            submissions=submissions)
             for statement in SUBMISSIONS[cursor.engine])
-        ahead = self.read_ahead_table(after, last)
-        if ahead:
-            indexed = cursor.execute(f"{_INSERT}SELECT * FROM {ahead}").rowcount
-            left = [] if indexed == held else cursor.execute(others, params).fetchall()
-        elif read:
-            read_in_parallel(cursor, "audit_parsed", read, params)
-            indexed = cursor.execute(index).rowcount
-            left = [] if indexed == held else cursor.execute(others).fetchall()
-        else:
-            indexed = cursor.execute(index, params).rowcount
-            left = [] if indexed == held else cursor.execute(others, params).fetchall()
+        cursor.execute("SAVEPOINT audit_submissions")
+        try:
+            left = _indexed_range(cursor, statements, params, held,
+                                  self.read_ahead_table(after, last))
+        except Exception:
+            cursor.execute("ROLLBACK TO SAVEPOINT audit_submissions")
+            left = self._index_one_by_one(cursor, statements, after, last, params[2:])
+        cursor.execute("RELEASE SAVEPOINT audit_submissions")
         providers = {int(r["position"]): r["provider"] for r in left}
         for position, row in sorted(stored_rows(cursor, store, list(providers)).items()):
             self._index(cursor, logged_row(row, store.mapper), providers[position])
+
+    def _index_one_by_one(self, cursor, statements: tuple, after: int, last: int,
+                          params: tuple) -> list:
+        """``file_range``'s SQL run for each submission event of the range in turn, after
+        it failed on the whole range (a state that is not JSON, an event indexed twice):
+        the failure then names its event, as ``apply``'s would. The events it leaves
+        to Python, as for the whole range."""
+        left = []
+        for event in range_topics(cursor, cursor.store, self.bulk_aggregates, after, last):
+            at = int(event["position"])
+            try:
+                left += _indexed_range(cursor, statements, (at - 1, at, *params), None, None)
+            except Exception as error:
+                aggregate, name = topic_types(event["topic"])
+                raise ProjectionFailed(self.name, at, f"{aggregate}.{name}", error) from error
+        return left
 
     def finish_page(self, cursor) -> None:
         """The page's rows, written together."""
@@ -205,6 +222,24 @@ class Audit(ReadsAhead, Projection):
         if not fields:
             return None, None, None
         return tuple(creation.plain.get(f) if f else None for f in fields)
+
+
+def _indexed_range(cursor, statements: tuple, params: tuple, held: int | None,
+                   ahead: str | None) -> list:
+    """The range's submission events indexed by ``SUBMISSIONS``' statements (or copied
+    from the table ``ahead``, a read-ahead worker's rows of the range); the rows
+    (position, provider) of those the SQL leaves to Python, looked for unless it indexed
+    ``held`` events."""
+    read, index, others = statements
+    if ahead:
+        indexed = cursor.execute(f"{_INSERT}SELECT * FROM {ahead}").rowcount
+        return [] if indexed == held else cursor.execute(others, params).fetchall()
+    if read:
+        read_in_parallel(cursor, "audit_parsed", read, params)
+        indexed = cursor.execute(index).rowcount
+        return [] if indexed == held else cursor.execute(others).fetchall()
+    indexed = cursor.execute(index, params).rowcount
+    return [] if indexed == held else cursor.execute(others, params).fetchall()
 
 
 # ``file_range``'s statements, per engine, in this order: on PostgreSQL, the values of the

@@ -3,9 +3,11 @@ from datetime import UTC, datetime
 import pytest
 
 from projections.audit import audit_event, audit_events, open_queries, page_query, parts
+from projections.engine import ProjectionFailed
 from projections.eventlog import read_events
 from registry.imports import import_csv
 from tests.builders import ADMIN, commissioner_of, provider_of, seed, wic
+from tests.ledger.test_tamper import sql
 
 
 @pytest.fixture
@@ -365,3 +367,24 @@ def test_a_submission_recorded_on_the_second_is_indexed_with_its_stamp(seeded, m
         ("Restated", items[0]["recorded_at"][:19], "2018-12", ["RY6"]),
         ("Submitted", "2026-01-02T03:04:05", "2018-12", ["RY6"])]
     assert items[1]["recorded_at"] == "2026-01-02T03:04:05+00:00"
+
+
+def test_a_submission_whose_state_is_not_json_stops_the_rebuild_at_that_event(seeded):
+    """The audit's SQL fails on the whole range; tried event by event, the failure names
+    the submission whose stored state does not parse (its stored time still reads as
+    usual), and the index is left just before it."""
+    app = seeded
+    for period in ("2018-10", "2018-11", "2018-12"):
+        app.submit(wic(period=period), provider_of("RY6"))
+    app.read_side.catch_up()
+    spoilt = [e for e in read_events(app) if e.aggregate_type == "Submission"][1]
+    store = app.read_side.store
+    state = bytes(spoilt.notification.state)
+    sql(app, "UPDATE {events} SET state = ? WHERE {pos} = ?",
+        (state[:-2] + b"{{", spoilt.position))
+    with pytest.raises(ProjectionFailed, match=f"at event {spoilt.position} "
+                                               r"\(Submission.Submitted\)"):
+        app.read_side.rebuild("audit")
+    assert app.read_side.position("audit") == spoilt.position - 1
+    assert {r["position"] for r in store.query("SELECT position FROM audit_events")} == \
+        set(range(1, spoilt.position))

@@ -12,6 +12,7 @@ import pytest
 
 import projections.readahead
 import projections.workers
+from projections.engine import ProjectionFailed
 from projections.readahead import ReadAhead
 from registry.imports import import_csv
 from tests.builders import ADMIN, provider_of, seed, wic
@@ -158,7 +159,7 @@ def test_a_range_that_cannot_be_filed_stops_the_rebuild_as_it_does_without_worke
         submitted, name):
     """A submission whose stored time reads as usual but whose state is not JSON, late in
     the log: the worker's statement fails on its range as the runner's does, and the
-    runner's then stops the rebuild there, with the same error, as without a worker."""
+    runner's then stops the rebuild there, naming the event, as without a worker."""
     app = submitted
     store = app.read_side.store
     with store.reading() as cursor:
@@ -171,7 +172,7 @@ def test_a_range_that_cannot_be_filed_stops_the_rebuild_as_it_does_without_worke
         (bytes(state)[:-2] + b"{{", target))
     stopped = []
     for read_ahead in (False, True):
-        with pytest.raises(Exception) as failed:
+        with pytest.raises(ProjectionFailed, match=f"at event {target} ") as failed:
             rebuilt(app, name, read_ahead)
         position = app.read_side.position(name)
         stopped.append((type(failed.value), str(failed.value), position))
