@@ -12,8 +12,10 @@ from eventsourcing.postgres import PostgresDatastore
 
 from config.settings import Settings
 from config.storage import open_registry
+from projections.eventlog import read_events
 from registry.cli import main
-from tests.builders import event_count, seed
+from tests.builders import event_count, provider_of, seed, wic
+from tests.ledger.test_tamper import sql
 from tests.registry.imports.test_imports import submissions_csv
 
 
@@ -169,6 +171,31 @@ def test_projection_commands_report_status_and_equal_checksums_after_rebuild(run
     assert "rebuilt from" in run("projections", "rebuild").stdout
     assert run("projections", "checksum").stdout == before
     assert run("projections", "rebuild", "nonsense").exit_code == 2
+
+
+@pytest.mark.parametrize("name", ["audit", "histories", "benchmarks", "spc"])
+def test_a_rebuild_over_a_state_that_is_not_json_names_the_event_and_exits_1(run, seeded,
+                                                                          name):
+    """Behind the registry's back, a submission's stored state is spoilt: the rebuild of a
+    read model that files submissions by SQL stops at that event with a message saying
+    what to do next, not a traceback, and the status shows where it stopped."""
+    app = seeded
+    store = app.read_side.store
+    app.submit(wic(), provider_of("RY6"))
+    at = [e for e in read_events(app) if e.aggregate_type == "Submission"][0]
+    sql(app, "UPDATE {events} SET state = ? WHERE {pos} = ?",
+        (bytes(at.notification.state)[:-2] + b"{{", at.position))
+    result = run("projections", "rebuild", name)
+    assert result.exit_code == 1, result.output
+    assert f"projection '{name}' stopped at event {at.position} (Submission.Submitted)" \
+        in result.output
+    assert "registry projections catch-up" in result.output
+    assert "Traceback" not in result.output and result.exception is not None
+    assert isinstance(result.exception, SystemExit)
+    status = run("projections", "status").stdout
+    assert f"STOPPED at {at.position}" in status
+    assert store.query("SELECT position FROM projection_positions WHERE name = ?",
+                       (name,))[0]["position"] == at.position - 1
 
 
 def test_a_rebuild_may_leave_figures_owed_for_the_next_catch_up(run, seeded, tmp_path):
