@@ -19,6 +19,7 @@ from typing import ClassVar
 
 from projections.engine import Projection, ProjectionFailed
 from projections.eventlog import (
+    Unreadable,
     creation_event,
     logged_row,
     plain_json,
@@ -343,8 +344,10 @@ def audit_events(store, organisation=None, event_type=None, aggregate_type=None,
         more = len(rows) > limit
         rows = rows[:limit]
         codes = _organisations(cursor, rows)
-        data = _payloads(cursor, store, [r["position"] for r in rows])
-    items = [_item(row, codes[row["position"]], data[row["position"]]) for row in rows]
+        unreadable: dict[int, Unreadable] = {}
+        data = _payloads(cursor, store, [r["position"] for r in rows], unreadable)
+    items = [_item(row, codes[row["position"]], data[row["position"]],
+                   unreadable.get(row["position"])) for row in rows]
     return {"items": items, "next": items[-1]["position"] if more else None}
 
 
@@ -356,8 +359,10 @@ def audit_event(store, position: int) -> dict | None:
         if row is None:
             return None
         codes = _organisations(cursor, [row])
-        data = _payloads(cursor, store, [row["position"]])
-    return _item(row, codes[row["position"]], data[row["position"]])
+        unreadable: dict[int, Unreadable] = {}
+        data = _payloads(cursor, store, [row["position"]], unreadable)
+    return _item(row, codes[row["position"]], data[row["position"]],
+                 unreadable.get(row["position"]))
 
 
 def parts(organisation=None, event_type=None, aggregate_type=None, actor=None,
@@ -428,7 +433,7 @@ def open_queries(store, as_of=None) -> list[dict]:
     waiting, withdrawn = {}, set()
     for row in rows:
         data = payloads[row["position"]]
-        if data is None:  # no longer in the log: the ledger reports it
+        if data is None:  # no longer in the log, or unreadable: the ledger reports it
             continue
         if row["event_type"] == "Withdrawn":
             withdrawn.add(row["aggregate_id"])
@@ -518,12 +523,14 @@ def _organisations(cursor, rows: list[dict]) -> dict[int, list[str]]:
     return found
 
 
-def _payloads(cursor, store, positions: list[int]) -> dict[int, dict | None]:
+def _payloads(cursor, store, positions: list[int],
+              unreadable: dict | None = None) -> dict[int, dict | None]:
     """The payloads of the events at ``positions``, read from the log, secrets redacted
     and keys sorted at every level, as the index has always shown them; None for an
     event the log no longer holds (removed behind the registry's back: the index keeps
-    who recorded it, when and why, and the ledger's verification reports it)."""
-    records = records_at(cursor, store, positions)
+    who recorded it, when and why, and the ledger's verification reports it), or holds
+    in a form that cannot be read (altered: put in ``unreadable``, see ``records_at``)."""
+    records = records_at(cursor, store, positions, unreadable)
     found = {}
     for position in positions:
         if position not in records:
@@ -537,7 +544,8 @@ def _payloads(cursor, store, positions: list[int]) -> dict[int, dict | None]:
     return found
 
 
-def _item(row: dict, organisations: list[str], data: dict | None) -> dict:
+def _item(row: dict, organisations: list[str], data: dict | None,
+          unreadable: Unreadable | None = None) -> dict:
     values = previous = None
     if row["aggregate_type"] == "Submission" and data is not None:
         values, previous = data.get("values"), data.get("previous_values")
@@ -553,7 +561,9 @@ def _item(row: dict, organisations: list[str], data: dict | None) -> dict:
         "channel": row["channel"], "reason": row["reason"], "source": source,
         "period": row["period"], "indicator": row["indicator"],
         "service_line": row["service_line"], "organisations": organisations, "data": data,
-        "in_log": data is not None,
+        "in_log": data is not None or unreadable is not None,
+        "payload_error": unreadable.error if unreadable else None,
+        "stored_state": unreadable.stored if unreadable else None,
         "values": values, "previous_values": previous, "changed": _changed(previous, values),
     }
 

@@ -6,6 +6,7 @@ with its position, aggregate, type, recorded time, provenance and payload.
 
 import json
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -300,16 +301,33 @@ def stored_rows(cursor, store, positions) -> dict[int, dict]:
     return found
 
 
-def records_at(cursor, store, positions) -> dict[int, dict]:
+def records_at(cursor, store, positions, unreadable: dict | None = None) -> dict[int, dict]:
     """The records (``LoggedEvent.as_dict``) of the events at ``positions`` (see
-    ``stored_rows``), decoded straight from the stored rows."""
+    ``stored_rows``), decoded straight from the stored rows. A row whose state cannot be
+    read as an event's (not JSON, or without its recorded time: altered behind the
+    registry's back, which the ledger's verification names) is left out, and put in
+    ``unreadable`` if given: its position, with why and its stored bytes as text."""
     found = {}
     for position, row in stored_rows(cursor, store, positions).items():
         originator = row["originator_id"]
-        key = str(originator if isinstance(originator, UUID) else UUID(originator))
-        found[position] = _record(position, key, int(row["originator_version"]), row["topic"],
-                                  plain_state(row["state"], store.mapper))
+        try:
+            key = str(originator if isinstance(originator, UUID) else UUID(originator))
+            found[position] = _record(position, key, int(row["originator_version"]),
+                                      row["topic"], plain_state(row["state"], store.mapper))
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
+            if unreadable is not None:
+                unreadable[position] = Unreadable(
+                    f"{type(error).__name__}: {error}",
+                    bytes(row["state"]).decode("utf-8", "replace"))
     return found
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A stored event whose state cannot be read as an event's: why, and its stored bytes
+    as text (UTF-8, any byte that is not replaced by U+FFFD)."""
+    error: str
+    stored: str
 
 
 def plain_json(value) -> str:

@@ -144,6 +144,13 @@ class AuditEvent(Schema):
     in_log = fields.Boolean(required=True, metadata={
         "description": "False if the event was removed from the log after it was indexed: "
                        "the ledger's verification names it"})
+    payload_error = fields.String(required=True, allow_none=True, metadata={
+        "description": "Why the payload could not be read from the log (its stored state "
+                       "altered after it was indexed, so that it is not an event's): data is "
+                       "then null, and the ledger's verification names the alteration"})
+    stored_state = fields.String(required=True, allow_none=True, metadata={
+        "description": "When payload_error is set: the stored state as text (UTF-8; a byte "
+                       "that is not UTF-8 is shown as U+FFFD)"})
     values = fields.Dict(required=True, allow_none=True)
     previous_values = fields.Dict(required=True, allow_none=True)
     changed = fields.List(fields.String(), required=True, metadata={
