@@ -325,7 +325,7 @@ def records_at(cursor, store, positions, unreadable: dict | None = None) -> dict
 @dataclass(frozen=True)
 class Unreadable:
     """A stored event whose state cannot be read as an event's: why, and its stored bytes
-    as text (UTF-8, any byte that is not replaced by U+FFFD)."""
+    as text (UTF-8; a byte that is not UTF-8 shown as U+FFFD)."""
     error: str
     stored: str
 
