@@ -176,6 +176,16 @@ class LedgerService:
             return row
         row = _latest(cursor)
         if row is None or index >= int(row["tree_size"]):
+            failing = cursor.execute(
+                "SELECT tree_size, problem FROM ledger_checkpoints WHERE verified = 0 AND "
+                "tree_size > ? ORDER BY tree_size LIMIT 1", (index,)).fetchone()
+            if failing is not None:
+                raise RuleViolation(
+                    f"no proof is given against a checkpoint that fails verification, and "
+                    f"the signed checkpoint of {int(failing['tree_size'])} leaves, the first "
+                    f"to cover this event, fails: {failing['problem']}. The ledger's status "
+                    "on the audit trail (or 'registry ledger verify') names what was "
+                    "altered", "position")
             raise RuleViolation(
                 "this event is newer than the latest signed checkpoint; a proof needs one "
                 "that covers it: take a checkpoint ('registry ledger checkpoint') or wait "

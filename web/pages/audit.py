@@ -59,8 +59,8 @@ def audit_proof(position):
     _event(position)
     try:
         document = registry().ledger.inclusion_proof(position)
-    except RegistryError:
-        raise not_found(f"event {position} is not yet covered by a signed checkpoint",
+    except RegistryError as error:  # not yet covered, or covered only by failing checkpoints
+        raise not_found(f"no inclusion proof for event {position}: {error.message}",
                         "position") from None
     response = jsonify(document)
     response.headers["Content-Disposition"] = (

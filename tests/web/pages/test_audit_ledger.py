@@ -84,6 +84,12 @@ def test_an_event_altered_into_something_unreadable_is_shown_as_stored(populated
         assert browser.get(path).status_code == 200, path
     assert f"problem(s) found, the first at position {at} (edited)" in \
         browser.get("/audit").get_data(as_text=True)
+    # No inclusion proof is given against the checkpoint the edit makes fail, and the
+    # answer says so (not that the event is newer than every checkpoint).
+    proof = browser.get(f"/audit/{at}/proof.json")
+    assert proof.status_code == 404
+    assert "fails verification" in proof.get_data(as_text=True)
+    assert "newer than the latest" not in proof.get_data(as_text=True)
     # A pack is refused while the ledger reports an edit, and says where.
     refused = browser.get(f"/providers/{provider}/pack.pdf")
     assert refused.status_code == 422
