@@ -17,16 +17,14 @@ import json
 from collections.abc import Callable
 from typing import ClassVar
 
-from projections.engine import Projection, ProjectionFailed
+from projections.engine import Projection
 from projections.eventlog import (
     Unreadable,
     creation_event,
     logged_row,
     plain_json,
-    range_topics,
     records_at,
     stored_rows,
-    topic_types,
 )
 from projections.histories import RECORDED, TIMED, Subjects
 from projections.parallel import read_in_parallel
@@ -168,8 +166,8 @@ class Audit(ReadsAhead, Projection):
         the SQL fails, the events are tried one by one, so that the failure names its
         event, as ``apply`` would."""
         store = cursor.store
-        submissions, params = store.of_aggregates(self.bulk_aggregates, "e.topic")
-        params = (after, last, *params)
+        submissions, topics = store.of_aggregates(self.bulk_aggregates, "e.topic")
+        params = (after, last, *topics)
         statements = tuple(
             statement and statement.format(events=store.events_table,
                                            position=store.events_position,
@@ -181,27 +179,13 @@ class Audit(ReadsAhead, Projection):
                                   self.read_ahead_table(after, last))
         except Exception:
             cursor.execute("ROLLBACK TO SAVEPOINT audit_submissions")
-            left = self._index_one_by_one(cursor, statements, after, last, params[2:])
+            each = self.file_each(cursor, after, last, lambda at: _indexed_range(
+                cursor, statements, (at - 1, at, *topics), None, None))
+            left = [row for rows in each for row in rows]
         cursor.execute("RELEASE SAVEPOINT audit_submissions")
         providers = {int(r["position"]): r["provider"] for r in left}
         for position, row in sorted(stored_rows(cursor, store, list(providers)).items()):
             self._index(cursor, logged_row(row, store.mapper), providers[position])
-
-    def _index_one_by_one(self, cursor, statements: tuple, after: int, last: int,
-                          params: tuple) -> list:
-        """``file_range``'s SQL run for each submission event of the range in turn, after
-        it failed on the whole range (a state that is not JSON, an event indexed twice):
-        the failure then names its event, as ``apply``'s would. The events it leaves
-        to Python, as for the whole range."""
-        left = []
-        for event in range_topics(cursor, cursor.store, self.bulk_aggregates, after, last):
-            at = int(event["position"])
-            try:
-                left += _indexed_range(cursor, statements, (at - 1, at, *params), None, None)
-            except Exception as error:
-                aggregate, name = topic_types(event["topic"])
-                raise ProjectionFailed(self.name, at, f"{aggregate}.{name}", error) from error
-        return left
 
     def finish_page(self, cursor) -> None:
         """The page's rows, written together."""

@@ -13,7 +13,13 @@ import logging
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
-from projections.eventlog import event_name, read_events, read_range
+from projections.eventlog import (
+    event_name,
+    range_topics,
+    read_events,
+    read_range,
+    topic_types,
+)
 from projections.store import table_ddl
 
 log = logging.getLogger("registry.projections")
@@ -121,6 +127,21 @@ class Projection:
         holds, when the runner counted them as it read the range (None otherwise): a
         read model whose SQL filed that many has none left for Python. A failure names
         its event by raising ``ProjectionFailed``."""
+
+    def file_each(self, cursor, after: int, last: int, file) -> list:
+        """After ``file_range``'s SQL failed on the whole range: each event of
+        ``bulk_aggregates`` in it filed in turn by ``file(at)`` (``at``, its position), so
+        that a failure is ``ProjectionFailed`` naming its event, as ``apply``'s would.
+        What ``file`` returned for each event, in log order."""
+        filed = []
+        for event in range_topics(cursor, cursor.store, self.bulk_aggregates, after, last):
+            at = int(event["position"])
+            try:
+                filed.append(file(at))
+            except Exception as error:
+                aggregate, name = topic_types(event["topic"])
+                raise ProjectionFailed(self.name, at, f"{aggregate}.{name}", error) from error
+        return filed
 
     def finish_page(self, cursor) -> None:
         """Called after a page, in the same transaction: set-based work goes here."""

@@ -13,8 +13,8 @@ from datetime import datetime
 
 import orjson
 
-from projections.engine import Projection, ProjectionFailed
-from projections.eventlog import logged_row, range_topics, records_at, stored_rows, topic_types
+from projections.engine import Projection
+from projections.eventlog import logged_row, records_at, stored_rows
 from projections.timestamps import stamp
 
 log = logging.getLogger("registry.projections")
@@ -94,7 +94,8 @@ class Histories(Projection):
             filed = cursor.execute(statements[0], (after, last, *params)).rowcount
         except Exception:
             cursor.execute("ROLLBACK TO SAVEPOINT history_submissions")
-            self._file_one_by_one(cursor, statements[0], params, after, last)
+            self.file_each(cursor, after, last, lambda at: cursor.execute(
+                statements[0], (at - 1, at, *params)))
             filed = None
         cursor.execute("RELEASE SAVEPOINT history_submissions")
         untimed = [] if filed is not None and filed == held else cursor.execute(
@@ -106,16 +107,6 @@ class Histories(Projection):
                 if provider is not None:
                     recorded = logged_row(row, store.mapper).recorded_stamp
                     self.rows.append((provider, position, recorded, _listed([provider])))
-
-    def _file_one_by_one(self, cursor, statement: str, params: list, after: int,
-                         last: int) -> None:
-        for event in range_topics(cursor, cursor.store, self.bulk_aggregates, after, last):
-            at = int(event["position"])
-            try:
-                cursor.execute(statement, (at - 1, at, *params))
-            except Exception as error:
-                aggregate, name = topic_types(event["topic"])
-                raise ProjectionFailed(self.name, at, f"{aggregate}.{name}", error) from error
 
 
 # ``file_range``'s statements, per engine. The first files each submission event
