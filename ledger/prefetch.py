@@ -72,7 +72,7 @@ class Prefetch:
     def __init__(self, store, mac_key: bytes, checkpoint_topic: str, workers: int = 2,
                  stored_from: int = 1):
         env = worker_env()
-        spec = dict(_spec(store), checkpoint_topic=checkpoint_topic, stored_from=stored_from)
+        spec = dict(store.spec(), checkpoint_topic=checkpoint_topic, stored_from=stored_from)
         self._idle = [worker for worker in (_Worker(env, spec, mac_key)
                                             for _ in range(workers)) if worker.alive]
         self._asked: deque[tuple[int, int, _Worker]] = deque()  # in log order
@@ -141,17 +141,6 @@ class _Worker(WorkerProcess):
     def answer(self) -> Hashed | None:
         answer = super().answer()
         return answer[1] if answer is not None and answer[0] == "done" else None
-
-
-def _spec(store) -> dict:
-    """What the worker needs to open the store and find its tables (picklable)."""
-    spec = {"engine": store.engine, "table": store.events_table,
-            "position": store.events_position}
-    if store.engine == "postgres":
-        spec.update(connect=dict(store._connect_args), schema=store.schema)
-    else:
-        spec.update(path=str(store.path))
-    return spec
 
 
 # -- in the worker process ---------------------------------------------------------------

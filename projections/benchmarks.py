@@ -23,6 +23,7 @@ from projections.engine import Projection
 from projections.facts import LATEST, FactTables
 from projections.figures import figure, pooled
 from projections.readahead import ReadsAhead
+from projections.settling import Settles
 from projections.stats.comparison import compare_with_benchmark
 from projections.stats.funnel_assessment import assess_proportions, assess_rates
 from projections.stats.quantiles import group_of, quartiles
@@ -42,8 +43,12 @@ PROVIDER_COLUMNS = ("indicator", "service_line", "period", "peer_group", "provid
                     "funnel", "funnel_adjusted", "funnel_flagged_by")
 
 
-class Benchmarks(ReadsAhead, Projection):
+class Benchmarks(Settles, ReadsAhead, Projection):
     name = "benchmarks"
+    # Cells are marked in ``benchmark_dirty`` and their figures recomputed once the log is
+    # caught up (``Settles``).
+    owed_table, key = "benchmark_dirty", CELL
+    figure_tables = {"benchmark_groups": GROUP_COLUMNS, "benchmark_providers": PROVIDER_COLUMNS}
     tables = {
         **FACTS.tables,
         "benchmark_groups": "CREATE TABLE IF NOT EXISTS benchmark_groups ("
@@ -120,30 +125,16 @@ class Benchmarks(ReadsAhead, Projection):
         cursor.executemany("INSERT INTO benchmark_dirty VALUES (?, ?, ?) "
                            "ON CONFLICT DO NOTHING", sorted(cells))
 
-    def owed(self, cursor) -> int:
-        return int(cursor.execute("SELECT COUNT(*) AS n FROM benchmark_dirty").fetchone()["n"])
+    @property
+    def part_size(self) -> int:
+        return SETTLE
 
-    def settle(self, cursor) -> bool:
-        """Recompute the first ``SETTLE`` marked cells (in key order) from their facts."""
-        cells = [tuple(r[c] for c in CELL) for r in cursor.execute(
-            "SELECT indicator, service_line, period FROM benchmark_dirty "
-            "ORDER BY indicator, service_line, period LIMIT ?", (SETTLE,)).fetchall()]
-        if not cells:
-            return False
-        where = "indicator = ? AND service_line = ? AND period = ?"
-        cursor.executemany(f"DELETE FROM benchmark_groups WHERE {where}", cells)
-        cursor.executemany(f"DELETE FROM benchmark_providers WHERE {where}", cells)
+    def compute_part(self, cursor, keys: list[tuple]) -> dict[str, list[list]]:
         groups, providers = [], []
-        for group, rows in compute_cells(cursor, cells, LATEST):
+        for group, rows in compute_cells(cursor, keys, LATEST):
             groups.append([group[c] for c in GROUP_COLUMNS])
             providers.extend([row[c] for c in PROVIDER_COLUMNS] for row in rows)
-        cursor.executemany(
-            f"INSERT INTO benchmark_groups VALUES ({placeholders(GROUP_COLUMNS)})", groups)
-        cursor.executemany(
-            f"INSERT INTO benchmark_providers VALUES ({placeholders(PROVIDER_COLUMNS)})",
-            providers)
-        cursor.executemany(f"DELETE FROM benchmark_dirty WHERE {where}", cells)
-        return len(cells) == SETTLE
+        return {"benchmark_groups": groups, "benchmark_providers": providers}
 
 
 def compute_cells(cursor, cells: list[tuple], known_at: str):

@@ -20,6 +20,7 @@ from projections.eventlog import (
     read_range,
     topic_types,
 )
+from projections.settling import Settles, settle_in_parallel
 from projections.store import table_ddl
 
 log = logging.getLogger("registry.projections")
@@ -365,22 +366,34 @@ class Runner:
     def _settle(self, projection: Projection, progress=None) -> None:
         """The work the projection deferred, a transaction per part; on PostgreSQL the
         projection's position row is locked first, so settling waits for a page being
-        applied elsewhere and two runners never settle the same part at once. Progress
-        is reported as "<name> figures": items settled of those owed at the start."""
+        applied elsewhere and two runners never settle the same part at once. A long
+        settling has worker processes compute the parts (``settling.settle_in_parallel``);
+        what they leave is settled here. Progress is reported as "<name> figures": items
+        settled of those owed at the start."""
         if type(projection).settle is Projection.settle:
             return
         with self.store.reading() as cursor:
             total = projection.owed(cursor)
-        more = total > 0
+        finished = total > 0 and isinstance(projection, Settles) and settle_in_parallel(
+            self.store, projection, lambda: self._settling(projection), progress, total)
+        more = total > 0 and not finished  # what another process marks meanwhile, it
+        # settles itself, at the end of its own catch-up
         while more:
-            with self.store.applying() as cursor:
-                if cursor.engine == "postgres":
-                    cursor.execute("SELECT position FROM projection_positions WHERE name = ? "
-                                   "FOR UPDATE", (projection.name,))
+            with self._settling(projection) as cursor:
                 left = projection.owed(cursor) if projection.settle(cursor) else 0
                 more = left > 0
             if progress:
                 progress(f"{projection.name} figures", max(0, total - left), total)
+
+    @contextmanager
+    def _settling(self, projection: Projection):
+        """A transaction settling a part of the projection's owed work; on PostgreSQL its
+        position row locked first."""
+        with self.store.applying() as cursor:
+            if cursor.engine == "postgres":
+                cursor.execute("SELECT position FROM projection_positions WHERE name = ? "
+                               "FOR UPDATE", (projection.name,))
+            yield cursor
 
     def _record_failure(self, name: str, failure: ProjectionFailed) -> None:
         log.error("%s", failure)

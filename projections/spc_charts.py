@@ -20,8 +20,8 @@ from projections.engine import Projection
 from projections.facts import LATEST, FactTables
 from projections.figures import figure, pooled
 from projections.readahead import ReadsAhead
+from projections.settling import Settles
 from projections.stats.spc import xmr_chart
-from projections.store import placeholders
 from projections.timestamps import stamp
 from registry.periods import parse_period
 
@@ -38,8 +38,12 @@ POINT_COLUMNS = ("provider", "indicator", "service_line", "period", "seq", "valu
                  "type", "segment", "pooled_from")
 
 
-class SpcCharts(ReadsAhead, Projection):
+class SpcCharts(Settles, ReadsAhead, Projection):
     name = "spc"
+    # Series are marked in ``spc_dirty`` and their charts recomputed once the log is
+    # caught up (``Settles``).
+    owed_table, key = "spc_dirty", SERIES
+    figure_tables = {"spc_charts": CHART_COLUMNS, "spc_points": POINT_COLUMNS}
     tables = {
         **FACTS.tables,
         "spc_charts": "CREATE TABLE IF NOT EXISTS spc_charts (provider TEXT, indicator TEXT, "
@@ -136,45 +140,40 @@ class SpcCharts(ReadsAhead, Projection):
         return marked + int(cursor.execute(  # close enough for progress; exact once marked
             f"SELECT COUNT(*) AS n FROM ({_FILED_SERIES}) AS series").fetchone()["n"])
 
-    def settle(self, cursor) -> bool:
-        """Recompute the first ``SETTLE`` marked charts (in key order) from their facts;
-        first, if a rebuild owes every chart, mark them all."""
+    @property
+    def part_size(self) -> int:
+        return SETTLE
+
+    def prepare_settling(self, cursor) -> None:
+        """If a rebuild owes every chart, mark them all (and drop the record)."""
         if _owed_all(cursor):
             _mark(cursor, {tuple(r[c] for c in SERIES)
                            for r in cursor.execute(_FILED_SERIES).fetchall()})
             cursor.execute("DELETE FROM spc_owed_all")
-        keys = [tuple(r[c] for c in SERIES) for r in cursor.execute(
-            "SELECT provider, indicator, service_line FROM spc_dirty "
-            "ORDER BY provider, indicator, service_line LIMIT ?", (SETTLE,)).fetchall()]
-        if not keys:
-            return False
-        where = "provider = ? AND indicator = ? AND service_line = ?"
-        cursor.executemany(f"DELETE FROM spc_charts WHERE {where}", keys)
-        cursor.executemany(f"DELETE FROM spc_points WHERE {where}", keys)
+
+    def compute_part(self, cursor, keys: list[tuple]) -> dict[str, list[list]]:
         charts, points = [], []
-        for chart in compute_charts(cursor, keys, keys[-1]):
+        for chart in compute_charts(cursor, keys):
             charts.append([chart[c] for c in CHART_COLUMNS])
             points.extend([p[c] for c in POINT_COLUMNS] for p in chart["point_rows"])
-        cursor.executemany(f"INSERT INTO spc_charts VALUES ({placeholders(CHART_COLUMNS)})",
-                           charts)
-        cursor.executemany(f"INSERT INTO spc_points VALUES ({placeholders(POINT_COLUMNS)})",
-                           points)
-        cursor.executemany(f"DELETE FROM spc_dirty WHERE {where}", keys)
-        return len(keys) == SETTLE
+        return {"spc_charts": charts, "spc_points": points}
 
 
-def compute_charts(cursor, keys: list[tuple], last: tuple):
-    """The live chart of each series in ``keys``: the marked series up to ``last`` in
-    ``spc_dirty``, in key order. Lineage and definitions are read once; the facts of
-    every series without predecessors in one query, the others' as ``compute_chart``
-    reads them."""
+def compute_charts(cursor, keys: list[tuple]):
+    """The live chart of each series in ``keys`` (in key order). Lineage and definitions
+    are read once; the facts of every series without predecessors in one query, joined
+    to the keys given as ``VALUES`` (not to ``spc_dirty``, which another process may
+    have settled since: a worker computes from its own snapshot), the others' as
+    ``compute_chart`` reads them."""
     lineage = FACTS.lineage_at(cursor, LATEST)
     facts: dict[tuple, list[dict]] = {}
+    listed = ("(SELECT column1 AS provider, column2 AS indicator, column3 AS service_line "
+              f"FROM (VALUES {', '.join(['(?, ?, ?)'] * len(keys))}) AS v) AS d")
     for fact in cursor.execute(FACTS.newest(
-            f"spc_dirty d CROSS JOIN {FACTS.p}_submissions s",
+            f"{listed} CROSS JOIN {FACTS.p}_submissions s",
             "s.provider = d.provider AND s.indicator = d.indicator AND "
-            "s.service_line = d.service_line AND (d.provider, d.indicator, d.service_line) "
-            "<= (?, ?, ?)"), last).fetchall():
+            "s.service_line = d.service_line"),
+            [value for key in keys for value in key]).fetchall():
         facts.setdefault((fact["provider"], fact["indicator"], fact["service_line"]),
                          []).append(fact)
     definitions: dict[str, dict | None] = {}

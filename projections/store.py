@@ -173,27 +173,52 @@ class ReadStore:
     """One connection per thread to the registry database, for read models."""
 
     def __init__(self, app):
-        env = app.env
         self.mapper = app.mapper  # for a stored type the read models do not decode themselves
+        env = app.env
         if "postgres" in (env.get("PERSISTENCE_MODULE") or "").lower():
-            self.engine = "postgres"
-            self.schema = env.get("POSTGRES_SCHEMA") or "public"
-            self.events_table = f"{app.name.lower()}_events"
-            self.events_position = "notification_id"
-            self._connect_args = {
-                "dbname": env.get("POSTGRES_DBNAME"), "host": env.get("POSTGRES_HOST"),
-                "port": int(env.get("POSTGRES_PORT") or 5432),
-                "user": env.get("POSTGRES_USER"),
-                "password": env.get("POSTGRES_PASSWORD") or None,
-                "connect_timeout": int(env.get("POSTGRES_CONNECT_TIMEOUT") or 5)}
+            self._configure({
+                "engine": "postgres", "table": f"{app.name.lower()}_events",
+                "position": "notification_id", "schema": env.get("POSTGRES_SCHEMA") or "public",
+                "connect": {
+                    "dbname": env.get("POSTGRES_DBNAME"), "host": env.get("POSTGRES_HOST"),
+                    "port": int(env.get("POSTGRES_PORT") or 5432),
+                    "user": env.get("POSTGRES_USER"),
+                    "password": env.get("POSTGRES_PASSWORD") or None,
+                    "connect_timeout": int(env.get("POSTGRES_CONNECT_TIMEOUT") or 5)}})
         else:
-            self.engine = "sqlite"
-            self.path = env.get("SQLITE_DBNAME")
-            self.events_table = "stored_events"
-            self.events_position = "rowid"
+            self._configure({"engine": "sqlite", "table": "stored_events", "position": "rowid",
+                             "path": env.get("SQLITE_DBNAME")})
+
+    def _configure(self, spec: dict) -> None:
+        self.engine = spec["engine"]
+        self.events_table, self.events_position = spec["table"], spec["position"]
+        if self.engine == "postgres":
+            self.schema, self._connect_args = spec["schema"], dict(spec["connect"])
+        else:
+            self.path = spec["path"]
         self._local = threading.local()
         self._all: list = []
         self._lock = threading.Lock()
+
+    def spec(self) -> dict:
+        """What another process needs to open this store and find the events (picklable):
+        the worker processes' (``ReadStore.of_spec``, ``ledger.prefetch``)."""
+        spec = {"engine": self.engine, "table": self.events_table,
+                "position": self.events_position}
+        if self.engine == "postgres":
+            spec.update(connect=dict(self._connect_args), schema=self.schema)
+        else:
+            spec.update(path=str(self.path))
+        return spec
+
+    @classmethod
+    def of_spec(cls, spec: dict) -> "ReadStore":
+        """The store another process's ``spec()`` describes, for a worker process: its read
+        models' tables, but no mapper (it decodes no stored event)."""
+        store = cls.__new__(cls)
+        store.mapper = None
+        store._configure(spec)
+        return store
 
     def connect(self):
         """A new connection of this store's kind (autocommit, rows as dicts), which the

@@ -8,6 +8,7 @@ or dies is left out (``alive`` False) and its caller goes on alone, as without i
 
 import os
 import pickle
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -73,6 +74,18 @@ class WorkerProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def ready_to_answer(workers: list[WorkerProcess], timeout: float | None
+                    ) -> list[WorkerProcess]:
+    """Those of ``workers`` (each asked one request) whose answer has arrived, or which
+    died (their ``answer`` is then None): at once with ``timeout`` 0, or waiting up to
+    ``timeout`` seconds (None: until one has) for the first."""
+    if not workers:
+        return []
+    by_pipe = {worker.process.stdout.fileno(): worker for worker in workers}
+    readable, _, _ = select.select(list(by_pipe), [], [], timeout)
+    return [by_pipe[pipe] for pipe in readable]
 
 
 def serve(handle, start) -> None:

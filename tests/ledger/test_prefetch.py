@@ -8,10 +8,10 @@ import uuid
 
 import pytest
 
-import ledger.prefetch
 import projections.engine
 import projections.workers
 from projections.ledger import Ledger
+from projections.store import ReadStore
 from tests.ledger.test_tamper import ADMIN, add_users, positions, row, sql
 
 
@@ -108,8 +108,8 @@ def test_a_worker_that_cannot_open_the_store_leaves_the_verifier_alone(logged, c
                                                                       monkeypatch):
     app = logged
     report, checksum = alone(app)
-    spec = ledger.prefetch._spec
-    monkeypatch.setattr(ledger.prefetch, "_spec", lambda store: dict(
+    spec = ReadStore.spec
+    monkeypatch.setattr(ReadStore, "spec", lambda store: dict(
         spec(store), path="/nonexistent/registry.db",
         connect=dict(app.read_side.store._connect_args, port=1)
         if store.engine == "postgres" else None))

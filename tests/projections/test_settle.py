@@ -1,10 +1,15 @@
 """Benchmarks and SPC charts are recomputed once per catch-up, from a dirty set kept in a
-table written with each page: a crash between pages loses none of it."""
+table written with each page: a crash between pages loses none of it. A long settling
+has worker processes compute parts (``projections.settling``): the runner stores a
+worker's figures only if the read model has not moved since, and computes any part a
+worker could not give it."""
 
 import pytest
 
+import projections.settling
 from projections.benchmarks import Benchmarks
 from projections.engine import Runner
+from projections.settling import Settling, settle_part
 from projections.spc_charts import SpcCharts
 from projections.store import ReadStore
 from tests.builders import ADMIN, seed, wic
@@ -118,3 +123,112 @@ def test_a_rebuild_owes_every_chart_once_and_settles_what_catching_up_marks(subm
     assert rebuilding.checksums() == caught_up
     assert store.query("SELECT COUNT(*) AS n FROM spc_points WHERE provider = 'RY2' AND "
                        "pooled_from IS NOT NULL")[0]["n"] > 0
+
+
+KINDS = [(Benchmarks, "benchmark_providers"), (SpcCharts, "spc_points")]
+
+
+def alone(app, store, kind) -> str:
+    model = kind()
+    model.settle_workers = 0
+    runner = Runner(app, store, [model], page=5)
+    runner.rebuild()
+    return runner.checksums()
+
+
+def with_workers(app, store, kind, monkeypatch) -> tuple[str, list[bool]]:
+    """The checksum of a rebuild whose figures were settled a key per part, with two
+    workers; and for each part, whether the worker's figures were the ones stored."""
+    monkeypatch.setattr(f"{kind.__module__}.SETTLE", 1)
+    stored = []
+    settle = projections.settling.settle_part
+
+    def recording(*args):
+        stored.append(settle(*args))
+        return stored[-1]
+
+    monkeypatch.setattr(projections.settling, "settle_part", recording)
+    model = kind()
+    model.settle_in_parallel_after = 0
+    runner = Runner(app, store, [model], page=5)
+    runner.rebuild()
+    with store.reading() as cursor:
+        assert model.owed(cursor) == 0
+    return runner.checksums(), stored
+
+
+@pytest.mark.parametrize("kind, live", KINDS)
+def test_settling_with_workers_gives_what_settling_alone_gives(submitted, store, kind, live,
+                                                               monkeypatch):
+    checksum = alone(submitted, store, kind)
+    assert store.query(f"SELECT COUNT(*) AS n FROM {live}")[0]["n"] > 0
+    parallel, stored = with_workers(submitted, store, kind, monkeypatch)
+    assert parallel == checksum
+    assert len(stored) == (6 if kind is Benchmarks else 3)  # a part per cell or series
+    assert any(stored)  # the workers computed some of them
+
+
+@pytest.mark.parametrize("kind, live", KINDS)
+def test_a_worker_that_dies_leaves_its_part_to_the_runner(submitted, store, kind, live,
+                                                          monkeypatch):
+    checksum = alone(submitted, store, kind)
+    ask, killed = Settling.ask, []
+
+    def ask_and_die(self, part):
+        ask(self, part)
+        if not killed:
+            worker = list(self._asked)[-1]
+            worker.process.kill()
+            killed.append(part)
+
+    monkeypatch.setattr(Settling, "ask", ask_and_die)
+    parallel, stored = with_workers(submitted, store, kind, monkeypatch)
+    assert killed and parallel == checksum
+    assert not all(stored)
+
+
+@pytest.mark.parametrize("kind, live", KINDS)
+def test_workers_that_cannot_open_the_store_leave_the_runner_alone(submitted, store, kind,
+                                                                   live, monkeypatch):
+    checksum = alone(submitted, store, kind)
+    spec = ReadStore.spec
+    monkeypatch.setattr(ReadStore, "spec", lambda self: dict(
+        spec(self), path="/nonexistent/registry.db",
+        connect=dict(spec(self).get("connect") or {}, port=1)))
+    parallel, stored = with_workers(submitted, store, kind, monkeypatch)
+    assert parallel == checksum
+    assert stored and not any(stored)
+
+
+def test_figures_computed_before_the_read_model_moved_are_computed_again(submitted, store):
+    """A worker's figures of a cell, computed before another submission to it was
+    applied, are not stored: the runner computes the cell again from the facts now."""
+    model = Benchmarks()
+    runner = Runner(submitted, store, [model], page=5)
+    runner.rebuild(settle=False)
+    with store.reading() as cursor:
+        part = [key for key in model.owed_keys(cursor) if key[2] == "2018-01"]
+    assert part
+
+    with Settling(store, model, 1) as pool:
+        pool.ask(part)
+        [(asked, answer)] = pool.answers(wait=True)
+    assert asked == part and answer is not None
+
+    with store.applying() as cursor:  # the same position: the worker's figures are kept
+        assert settle_part(cursor, model, part, answer)
+
+    submitted.submit(wic(provider="NXA01", period="2018-01", numerator=5, denominator=400),
+                     ADMIN)
+    runner.rebuild(settle=False)  # the read model moves on, with the new submission
+    with store.reading() as cursor:
+        now = model.compute_part(cursor, part)
+    assert now != answer[1]
+    with store.applying() as cursor:
+        assert not settle_part(cursor, model, part, answer)
+    providers = {row["provider"] for row in store.query(
+        "SELECT provider FROM benchmark_providers WHERE period = '2018-01'")}
+    assert "NXA01" in providers
+    rows = store.query("SELECT * FROM benchmark_providers WHERE period = '2018-01' "
+                       "ORDER BY peer_group, provider")
+    assert len(rows) == len(now["benchmark_providers"])
