@@ -180,7 +180,9 @@ def raw_executemany(ctx: StepContext, result: StepResult) -> None:
 @register("rebuild", "Projection rebuild", needs=("import",))
 def rebuild(ctx: StepContext, result: StepResult) -> None:
     from bench.floors import read_floor
+    from bench.memory import children_peaks_mb
     app = ctx.open_registry()
+    workers_mb: dict[int, float] = {}
     try:
         runner = app.read_side
         floor = read_floor(app.recorder, runner.page)
@@ -190,6 +192,8 @@ def rebuild(ctx: StepContext, result: StepResult) -> None:
         def progress(n, done, total):
             ctx.progress(f"rebuild {n}", done, total,
                          "items" if n.endswith((" figures", " indexes")) else "events")
+            # the reading-ahead and settling workers, while they run
+            workers_mb.update(children_peaks_mb())
         for name in runner.projections:
             if name == "ledger":
                 continue  # rebuilt by the ledger step, as `registry ledger verify` does
@@ -218,6 +222,10 @@ def rebuild(ctx: StepContext, result: StepResult) -> None:
                floor=floor_rate, detail=f"{total_seconds:.1f} s")
     result.notes.append(f"raw read: {events:,} notifications in {floor['seconds']:.2f} s "
                         f"(pages of {runner.page}, as the projection runner reads them)")
+    if workers_mb:
+        result.notes.append("peak resident memory of the worker processes (reading ahead, "
+                            "settling figures): "
+                            + ", ".join(f"{mb:.0f} MB" for mb in workers_mb.values()))
 
 
 # -- queries -----------------------------------------------------------------------------

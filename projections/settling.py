@@ -36,9 +36,11 @@ class Settles:
     owed_table: str
     key: tuple[str, ...]
     figure_tables: dict[str, tuple[str, ...]]
-    # Worker processes computing parts ahead, and how many parts must be owed first.
+    # Worker processes computing parts, and how many parts must be owed first: a worker
+    # takes about a second to start (SciPy's import, mostly), and each part's figures
+    # cross a pipe, so a short settling is quicker alone.
     settle_workers = 2
-    settle_in_parallel_after = 2
+    settle_in_parallel_after = 8
 
     @property
     def part_size(self) -> int:
