@@ -77,14 +77,6 @@ class Prefetch:
                                             for _ in range(workers)) if worker.alive]
         self._asked: deque[tuple[int, int, _Worker]] = deque()  # in log order
 
-    @staticmethod
-    def possible(store) -> bool:
-        """Whether a second process can open this store (not an in-memory SQLite one)."""
-        if store.engine == "postgres":
-            return True
-        path = str(store.path or "")
-        return bool(path) and path != ":memory:" and not path.startswith("file::memory:")
-
     @property
     def asked_up_to(self) -> int | None:
         """Where the last range handed out ends (None when none is out)."""

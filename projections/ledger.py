@@ -184,7 +184,7 @@ class Ledger(Projection):
         local.ahead = (size, ranges + 1)
         store = cursor.store
         if local.prefetch is None:
-            if (ranges < self.prefetch_after or not Prefetch.possible(store)
+            if (ranges < self.prefetch_after or not store.shared
                     or not range_end(cursor, store, last, 1)[1]):  # this range is the last
                 return None
             local.prefetch = Prefetch(store, self.mac_key, CHECKPOINT_TOPIC,

@@ -53,13 +53,6 @@ class ReadAhead:
         self._asked: tuple[int, int] | None = None  # the range the worker is reading
         self._attached: tuple[int, int] | None = None  # the range attached now
 
-    @staticmethod
-    def possible(store) -> bool:
-        """Whether a second process can read this store: an SQLite file."""
-        path = str(getattr(store, "path", "") or "")
-        return (store.engine == "sqlite" and bool(path) and path != ":memory:"
-                and not path.startswith("file:"))
-
     @contextmanager
     def around(self, after: int, last: int):
         """Around the runner's range after ``after`` up to ``last`` (outside its
@@ -175,7 +168,8 @@ class ReadsAhead:
             return
         local.ranges += 1
         if local.worker is None:
-            if local.ranges <= self.read_ahead_after or not ReadAhead.possible(store):
+            if (local.ranges <= self.read_ahead_after or store.engine != "sqlite"
+                    or not store.shared):
                 yield
                 return
             local.worker = ReadAhead(store, local.size, *self.read_ahead_statement(store))

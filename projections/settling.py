@@ -109,7 +109,7 @@ def settle_in_parallel(store, projection: Settles, transaction, progress=None,
     size = projection.part_size
     pending = deque(keys[start:start + size] for start in range(0, len(keys), size))
     if (len(pending) <= projection.settle_in_parallel_after
-            or projection.settle_workers < 1 or not Settling.possible(store)):
+            or projection.settle_workers < 1 or not store.shared):
         return False
     settled = 0
     with Settling(store, projection, projection.settle_workers) as pool:
@@ -155,14 +155,6 @@ class Settling:
                                             for _ in range(count)) if worker.alive]
         self._asked: dict[WorkerProcess, list[tuple]] = {}
         self.answered = False  # whether any worker has answered yet
-
-    @staticmethod
-    def possible(store) -> bool:
-        """Whether a second process can open this store (not an in-memory SQLite one)."""
-        if store.engine == "postgres":
-            return True
-        path = str(store.path or "")
-        return bool(path) and path != ":memory:" and not path.startswith("file::memory:")
 
     def __enter__(self) -> "Settling":
         return self

@@ -211,6 +211,15 @@ class ReadStore:
             spec.update(path=str(self.path))
         return spec
 
+    @property
+    def shared(self) -> bool:
+        """Whether another process can open this store: PostgreSQL, or an SQLite file (not
+        an in-memory database), for the worker processes."""
+        if self.engine == "postgres":
+            return True
+        path = str(self.path or "")
+        return bool(path) and path != ":memory:" and not path.startswith("file:")
+
     @classmethod
     def of_spec(cls, spec: dict) -> "ReadStore":
         """The store another process's ``spec()`` describes, for a worker process: its read
