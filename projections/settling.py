@@ -101,15 +101,18 @@ def settle_in_parallel(store, projection: Settles, transaction, progress=None,
     whose worker failed or died, or whose figures are of another position, is computed
     again here, in the transaction that stores it; so are the first parts, while the
     workers start. True once every key owed at the start is settled; False if there
-    were too few parts to be worth workers (nothing is settled then)."""
+    were too few parts to be worth workers: nothing is settled then, and when ``total``
+    (the count owed) already says so, nothing is read or written either (the usual
+    catch-up owes a cell or two)."""
+    size, after = projection.part_size, projection.settle_in_parallel_after
+    if total <= after * size or projection.settle_workers < 1 or not store.shared:
+        return False
     with transaction() as cursor:
         projection.prepare_settling(cursor)
     with store.reading() as cursor:
         keys = projection.owed_keys(cursor)
-    size = projection.part_size
     pending = deque(keys[start:start + size] for start in range(0, len(keys), size))
-    if (len(pending) <= projection.settle_in_parallel_after
-            or projection.settle_workers < 1 or not store.shared):
+    if len(pending) <= after:
         return False
     settled = 0
     with Settling(store, projection, projection.settle_workers) as pool:
