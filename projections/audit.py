@@ -326,12 +326,7 @@ def audit_events(store, organisation=None, event_type=None, aggregate_type=None,
     with store.reading() as cursor:
         rows = cursor.execute(query, params).fetchall()
         more = len(rows) > limit
-        rows = rows[:limit]
-        codes = _organisations(cursor, rows)
-        unreadable: dict[int, Unreadable] = {}
-        data = _payloads(cursor, store, [r["position"] for r in rows], unreadable)
-    items = [_item(row, codes[row["position"]], data[row["position"]],
-                   unreadable.get(row["position"])) for row in rows]
+        items = _items(cursor, store, rows[:limit])
     return {"items": items, "next": items[-1]["position"] if more else None}
 
 
@@ -340,13 +335,17 @@ def audit_event(store, position: int) -> dict | None:
     with store.reading() as cursor:
         row = cursor.execute("SELECT * FROM audit_events WHERE position = ?",
                              (int(position),)).fetchone()
-        if row is None:
-            return None
-        codes = _organisations(cursor, [row])
-        unreadable: dict[int, Unreadable] = {}
-        data = _payloads(cursor, store, [row["position"]], unreadable)
-    return _item(row, codes[row["position"]], data[row["position"]],
-                 unreadable.get(row["position"]))
+        return None if row is None else _items(cursor, store, [row])[0]
+
+
+def _items(cursor, store, rows: list[dict]) -> list[dict]:
+    """The index's rows as items: each with its organisations and its payload from the
+    log (or why the log's copy cannot be read)."""
+    codes = _organisations(cursor, rows)
+    unreadable: dict[int, Unreadable] = {}
+    data = _payloads(cursor, store, [row["position"] for row in rows], unreadable)
+    return [_item(row, codes[row["position"]], data[row["position"]],
+                  unreadable.get(row["position"])) for row in rows]
 
 
 def parts(organisation=None, event_type=None, aggregate_type=None, actor=None,
