@@ -5,6 +5,7 @@ and give positive figures beside positive floors. A spot-checked answer that dif
 from the data set's files fails the run, so this test too.
 """
 
+import json
 import re
 import uuid
 
@@ -79,3 +80,20 @@ def test_tiny_benchmark_reports_every_step_with_positive_figures(engine_args, tm
                   "history answers agreeing", "as-of history answers agreeing"):
         assert label in section, label
     assert re.search(r"peak RSS [\d,]+ MB", section)
+    _each_rebuild_beside_its_own_raw_read(tmp_path / "bench.json")
+
+
+def _each_rebuild_beside_its_own_raw_read(path):
+    """The log is read raw again just before each read model's rebuild, and each rebuild's
+    ratio is to that read."""
+    (results,) = json.loads(path.read_text())["results"].values()
+    (step,) = [r for r in results if r["name"] == "rebuild"]
+    rebuilds = [f for f in step["figures"] if re.fullmatch(r"rebuild '\w+'", f["label"])]
+    assert len(rebuilds) >= 5
+    for figure in rebuilds:
+        before = re.search(r"raw read just before: ([\d.]+) s", figure["detail"])
+        assert before, figure
+        assert figure["floor"] > 0 and figure["ratio"] == pytest.approx(
+            figure["value"] / figure["floor"])
+    (note,) = [n for n in step["notes"] if n.startswith("raw read:")]
+    assert f"just before each read model's rebuild, {len(rebuilds)} times" in note
