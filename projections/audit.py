@@ -116,7 +116,7 @@ class Audit(ReadsAhead, Projection):
         return self.indexes
 
     def read_ahead_statement(self, store) -> tuple[str, Callable]:
-        """On SQLite, a worker reads every other range's submissions ahead during a long
+        """On SQLite, a worker reads two ranges in three of submissions ahead during a long
         catch-up (``projections.readahead``): the ``SELECT`` of ``file_range``'s own
         statement."""
         submissions, params = store.of_aggregates(self.bulk_aggregates, "e.topic")
