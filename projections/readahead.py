@@ -73,7 +73,8 @@ class ReadAhead:
             return
         taken = self._take(after, last)
         if taken is None:
-            self._ask(last)
+            if not self._asked:  # (the worker may still hold the next: it failed on this)
+                self._ask(last)
             yield
             return
         if not self._asked:

@@ -138,6 +138,38 @@ def test_a_range_the_worker_read_otherwise_is_read_by_the_runner(submitted, name
     assert ahead == alone
 
 
+def test_a_range_the_worker_failed_on_is_filed_by_the_runner_and_no_range_given_twice(
+        submitted, name, monkeypatch):
+    """The worker fails on a range while it holds the next: the runner files that range
+    itself and takes the next from the worker; no range is given to the worker twice
+    (two reads of one range would write one scratch file, which may be attached)."""
+    app = submitted
+    alone, _ = rebuilt(app, name, read_ahead=False)
+    take, ask = ReadAhead._take, ReadAhead._ask
+    failed, given = [], []
+
+    def failing_once(self, after, last):
+        taken = take(self, after, last)
+        if taken is not None and not failed and self._asked:
+            failed.append((after, last))
+            taken[0].unlink()
+            return None
+        return taken
+
+    def recording(self, last, skip=0):
+        before = len(self._asked)
+        ask(self, last, skip)
+        given.extend(list(self._asked)[before:])
+
+    monkeypatch.setattr(ReadAhead, "_take", failing_once)
+    monkeypatch.setattr(ReadAhead, "_ask", recording)
+    ahead, taken = rebuilt(app, name, read_ahead=True)
+    assert failed
+    assert len(given) == len(set(given))
+    assert taken == taken_of(ranges(app)) - 1
+    assert ahead == alone
+
+
 @pytest.mark.parametrize("spoil", ["removed", "not a database", "another table"])
 def test_a_file_the_worker_finished_but_spoilt_since_is_not_used(submitted, name, spoil,
                                                                  monkeypatch):
