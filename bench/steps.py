@@ -179,10 +179,10 @@ def raw_executemany(ctx: StepContext, result: StepResult) -> None:
 
 @register("rebuild", "Projection rebuild", needs=("import",))
 def rebuild(ctx: StepContext, result: StepResult) -> None:
-    """Each read model's rebuild beside a raw read of the log taken just before it: on a
-    shared host the same read took 9 s in one minute and 14 s in another, and the last
-    read model is rebuilt minutes after the first, after others' settling has churned the
-    page cache and the log."""
+    """Each read model's rebuild beside a raw read of the log taken just before it. The
+    last read model is rebuilt minutes after the first, after others' settling, and on a
+    shared host the read itself varies: in one full-scale run PostgreSQL's took 12.5 s
+    before one read model and 15.1 s before another."""
     from bench.floors import read_floor
     from bench.memory import children_peaks_mb
     app = ctx.open_registry()
