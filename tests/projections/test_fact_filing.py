@@ -156,6 +156,33 @@ def test_a_submission_filed_twice_stops_the_read_model_at_that_event(app, name, 
     assert runner.position(name) == submission.position - 1
 
 
+@pytest.mark.parametrize("name", ["benchmarks", "spc"])
+def test_a_first_version_whose_state_is_not_json_stops_the_read_model_at_that_event(
+        app, name):
+    """Its stored time reads as usual, so the set-based statement parses it and fails (on
+    PostgreSQL, the parallel read of the whole range): the range is filed again one event
+    at a time, and the failure names that event; the events before it are filed."""
+    seed(app)
+    for provider in ("RYX", "RY2", "RY6"):
+        app.submit(wic(provider=provider), provider_of(provider))
+    submissions = [e for e in read_events(app) if e.aggregate_type == "Submission"]
+    target = submissions[1].position
+    store = app.read_side.store
+    with store.transaction() as cursor:  # behind the registry's back
+        state = cursor.execute(f"SELECT state FROM {store.events_table} WHERE "
+                               f"{store.events_position} = ?", (target,)).fetchone()["state"]
+        cursor.execute(f"UPDATE {store.events_table} SET state = ? WHERE "
+                       f"{store.events_position} = ?", (bytes(state)[:-2] + b"{{", target))
+    runner = app.read_side
+    with pytest.raises(ProjectionFailed, match=f"at event {target} "
+                                               r"\(Submission.Submitted\)"):
+        runner.rebuild(name)
+    assert runner.position(name) == target - 1
+    prefix = KINDS[name][0]
+    filed = [r["position"] for r in store.query(f"SELECT position FROM {prefix}_submissions")]
+    assert filed == [submissions[0].position]
+
+
 def _filed_in_python(monkeypatch) -> list[int]:
     """The positions ``fact_filing`` leaves to ``FactTables.apply``, as it files them."""
     positions, apply = [], fact_filing._apply
