@@ -51,20 +51,6 @@ _OTHER = {"sqlite": "(e.originator_version > 1 AND (e.topic GLOB '*.Restated' OR
                       f"e.topic LIKE '%.Withdrawn')) OR NOT ({_READ['postgres']} OR "
                       "e.originator_version > 1)"}
 
-_POSTGRES_READ = f"""SELECT f.aggregate_id, 1 AS version, f.provider, f.indicator,
-       f.service_line, f.period, p.start AS period_start, f.position, f.recorded_at,
-       0 AS withdrawn, {', '.join(f'f.{v}' for v in _VALUES)}
-FROM (SELECT aggregate_id, position, recorded_at, s ->> 'provider' AS provider,
-             s ->> 'indicator' AS indicator, s ->> 'service_line' AS service_line,
-             s ->> 'period' AS period,
-             {', '.join(f'({_POSTGRES_VALUE.format(v)}){_POSTGRES_CAST.get(v, "")} AS {v}'
-                        for v in _VALUES)}
-      FROM (SELECT e.originator_id::text AS aggregate_id, e.{{position}} AS position,
-                   {RECORDED['postgres']} AS recorded_at,
-                   unnest(ARRAY[convert_from(e.state, 'UTF8')::jsonb]) AS s
-            FROM {{events}} e WHERE {_RANGE} AND {_READ['postgres']}) AS stored
-      ) AS f
-JOIN {{table}}_periods p ON p.label = f.period"""
 # On SQLite the facts of a range in one statement; its ``SELECT`` (``SQLITE_READ``) is what
 # a read-ahead worker runs for a range (``projections.readahead``), and the facts are then
 # copied from its table (``COPY``).
@@ -81,17 +67,15 @@ FROM (SELECT aggregate_id, position, recorded_at, json_extract(s, '$.provider') 
       LIMIT -1) AS f
 JOIN {{table}}_periods p ON p.label = f.period"""
 _INSERT = f"INSERT INTO {{table}}_submissions ({_COLUMNS})\n"
-INSERT = {"sqlite": _INSERT + SQLITE_READ, "postgres": _INSERT + _POSTGRES_READ}
 COPY = _INSERT + "SELECT * FROM {parsed}"
 # On PostgreSQL a range's submission events are first read into a temporary table, by a
 # parallel plan (``projections.parallel``): whether ``INSERT`` reads each (``readable``)
 # or ``FactTables.apply`` files it (``other``), and the values of those it reads, each
 # state parsed once, as ``jsonb``, in the worker that reads it (and only those: another
-# event's state may not be JSON). The range's counts (``SCAN``'s), its facts and the
-# positions of those whose period label is not in the table are then read from that
-# table: one pass over the range instead of two (``SCAN``'s took 1.8 of 31 s of a
-# full-scale rebuild). (``INSERT`` above, the same in one statement, files the events of
-# ``_file_one_by_one``.)
+# event's state may not be JSON), with its period's first day. The range's counts
+# (``SCAN``'s), its facts and the positions of those whose period label is not in the
+# table are then read from that table: one pass over the range instead of two
+# (``SCAN``'s took 1.8 of 31 s of a full-scale rebuild).
 _POSTGRES_PARSED = f"""SELECT f.*, p.start AS period_start FROM (
 SELECT aggregate_id, position, recorded_at, readable, other,
        s ->> 'provider' AS provider, s ->> 'indicator' AS indicator,
@@ -105,15 +89,21 @@ FROM (SELECT e.originator_id::text AS aggregate_id, e.{{position}} AS position,
                                THEN convert_from(e.state, 'UTF8')::jsonb END]) AS s
       FROM {{events}} e WHERE {_RANGE}) AS stored) AS f
 LEFT JOIN {{table}}_periods p ON p.label = f.period"""
+# The facts of the rows of ``_POSTGRES_PARSED`` (``{parsed}``): copied from its temporary
+# table, or (``INSERT``, for ``_file_one_by_one``) read from it as a subquery.
+_POSTGRES_FACTS = f"""SELECT aggregate_id, 1, provider, indicator, service_line, period,
+       period_start, position, recorded_at, 0, {', '.join(_VALUES)}
+FROM {{parsed}} WHERE readable AND period_start IS NOT NULL"""
 PARALLEL = {"postgres": (
     _POSTGRES_PARSED,
     """SELECT COUNT(*) FILTER (WHERE readable) AS readable,
        string_agg(CASE WHEN other THEN position::text END, ',') AS others
 FROM {table}_parsed""",
-    _INSERT + f"""SELECT aggregate_id, 1, provider, indicator, service_line, period,
-       period_start, position, recorded_at, 0, {', '.join(_VALUES)}
-FROM {{table}}_parsed WHERE readable AND period_start IS NOT NULL""",
+    _INSERT + _POSTGRES_FACTS.replace("{parsed}", "{table}_parsed"),
     """SELECT position FROM {table}_parsed WHERE readable AND period_start IS NULL""")}
+INSERT = {"sqlite": _INSERT + SQLITE_READ,
+          "postgres": _INSERT + _POSTGRES_FACTS.replace(
+              "{parsed}", f"({_POSTGRES_PARSED}) AS parsed")}
 # One pass over a range: how many first versions ``INSERT`` reads, and the positions of
 # the events ``FactTables.apply`` files.
 SCAN = {
@@ -126,10 +116,10 @@ FROM {{events}} e WHERE {_RANGE}""",
 }
 # The first versions ``INSERT`` read but did not file: their period label is not in the
 # table (not a period as the registry writes it, or a year outside ``YEARS``).
-UNFILED = {engine: f"""SELECT e.{{position}} AS position FROM {{events}} e
-WHERE {_RANGE} AND {_READ[engine]} AND NOT EXISTS (
-  SELECT 1 FROM {{table}}_submissions f WHERE f.position = e.{{position}})"""
-           for engine in ("sqlite", "postgres")}
+# (PostgreSQL finds them in its temporary table: ``PARALLEL``.)
+UNFILED = {"sqlite": f"""SELECT e.{{position}} AS position FROM {{events}} e
+WHERE {_RANGE} AND {_READ['sqlite']} AND NOT EXISTS (
+  SELECT 1 FROM {{table}}_submissions f WHERE f.position = e.{{position}})"""}
 
 
 def file_range(tables, cursor, after: int, last: int, name: str,
