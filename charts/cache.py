@@ -13,6 +13,7 @@ cache: deleting it at any time loses nothing.
 import hashlib
 import json
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
@@ -139,6 +140,31 @@ def draw_ahead(requests: list[tuple[str, dict | None, dict]], medium: str = "svg
                                strict=True):
             keep(path, drawn)
     return len(missing)
+
+
+def _forget_inherited_fork_server() -> None:
+    """In a child forked from a process that started the fork server, forget that server,
+    so that ``draw_ahead`` there starts its own. CPython records the server in a module
+    singleton that a fork copies, and checks that it lives by waiting for it as its own
+    child: in the forked child that wait fails (``ChildProcessError``, CPython issue
+    86354's kind), and every chart drawn ahead there failed with it (the bench's steps run
+    in forked children). The parent's server and its socket are left as they are."""
+    server = getattr(multiprocessing.forkserver, "_forkserver", None)
+    if server is None or getattr(server, "_forkserver_pid", None) is None:
+        return
+    alive = getattr(server, "_forkserver_alive_fd", None)
+    if alive is not None:
+        try:
+            os.close(alive)  # the child's copy; the parent keeps the server alive
+        except OSError:
+            pass
+    for name in ("_forkserver_pid", "_forkserver_alive_fd", "_forkserver_address",
+                 "_forkserver_authkey"):
+        if hasattr(server, name):
+            setattr(server, name, None)
+
+
+os.register_at_fork(after_in_child=_forget_inherited_fork_server)
 
 
 def _draw_key(kind_and_key: tuple[str, str]) -> bytes:

@@ -1,5 +1,6 @@
 """Charts are drawn once per document and option set, and reused from disk by a new process."""
 
+import multiprocessing
 import os
 
 import pytest
@@ -113,3 +114,46 @@ def test_charts_for_print_drawn_ahead_are_those_drawn_here(tmp_path):
     assert drawn == (8 if (os.cpu_count() or 1) >= 2 else 0)
     assert there == here  # byte for byte
     assert all(cache.is_pdf(chart) for chart in here)
+
+
+def _draw_ahead_in_forked_child(directory, documents, send) -> None:
+    cache.use_directory(directory)
+    cache.clear_memory()
+    try:
+        send.send(("drawn", cache.draw_ahead([("spc", d, {}) for d in documents])))
+    except BaseException as error:  # noqa: BLE001 (the parent reports it)
+        send.send(("failed", repr(error)))
+    finally:
+        send.close()
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="charts are drawn ahead on two cores")
+def test_a_process_forked_after_charts_were_drawn_ahead_draws_ahead_too(tmp_path):
+    """The bench runs each step in a forked child; a child forked after this process
+    started its fork server (an earlier pack, say) must still draw charts ahead."""
+    documents = [{**DOCUMENT, "target": 3.0 + shift / 10} for shift in range(8)]
+    cache.use_directory(tmp_path / "parent")
+    cache.clear_memory()
+    try:
+        assert cache.draw_ahead([("spc", d, {}) for d in documents]) == 8
+    finally:
+        cache.use_directory(None)
+        cache.clear_memory()
+    fork = multiprocessing.get_context("fork")
+    receive, send = fork.Pipe(duplex=False)
+    child_documents = [{**d, "target": d["target"] + 1} for d in documents]
+    child = fork.Process(target=_draw_ahead_in_forked_child,
+                         args=(tmp_path / "child", child_documents, send))
+    child.start()
+    send.close()
+    answer = receive.recv()
+    child.join()
+    assert answer == ("drawn", 8)
+    assert len(list((tmp_path / "child" / "spc").iterdir())) == 8
+    # The parent's fork server still serves the parent.
+    cache.use_directory(tmp_path / "parent again")
+    try:
+        assert cache.draw_ahead([("spc", d, {}) for d in child_documents]) == 8
+    finally:
+        cache.use_directory(None)
+        cache.clear_memory()
