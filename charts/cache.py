@@ -146,9 +146,9 @@ def _forget_inherited_fork_server() -> None:
     """In a child forked from a process that started the fork server, forget that server,
     so that ``draw_ahead`` there starts its own. CPython records the server in a module
     singleton that a fork copies, and checks that it lives by waiting for it as its own
-    child: in the forked child that wait fails (``ChildProcessError``, CPython issue
-    86354's kind), and every chart drawn ahead there failed with it (the bench's steps run
-    in forked children). The parent's server and its socket are left as they are."""
+    child: in the forked child that wait fails (``ChildProcessError``), and every chart
+    drawn ahead there failed with it (the bench's steps run in forked children). The
+    parent's server and its socket are left as they are."""
     server = getattr(multiprocessing.forkserver, "_forkserver", None)
     if server is None or getattr(server, "_forkserver_pid", None) is None:
         return
