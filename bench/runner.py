@@ -25,6 +25,7 @@ import psycopg
 from psycopg import sql
 
 from bench import data as datagen
+from bench import space
 from bench.figures import StepResult
 from bench.machine import load, machine, versions
 from bench.memory import own_mb
@@ -76,6 +77,7 @@ def run(options: Options, echo=None) -> Run:
     started = time.perf_counter()
     try:
         echo(f"bench: {options.scale.describe()}")
+        space.check(options.scale, options.engines, names, work, options.postgres_url)
         echo(f"bench: generating the data set under {work / 'data'}")
         dataset = datagen.generate(options.scale, work / "data")
         result.dataset = {"submissions": dataset.submissions, "series": dataset.series,

@@ -61,10 +61,13 @@ def bench(engine, scale, out, steps, postgres_url, samples, http_seconds, http_c
     measured in the same run, then write the report (default docs/performance.md).
 
     Progress goes to stderr. Each step runs in its own process, so its peak memory is
-    its own. Timings on a shared 2-core machine are noisy.
+    its own. Timings on a shared 2-core machine are noisy. Before writing anything, the
+    run checks that the disks it writes to (the work directory, and a PostgreSQL server's
+    data directory on this machine) have room for it, and stops saying what to do if not.
     """
     from bench import report
     from bench.runner import Options, run, save_json
+    from bench.space import NotEnoughSpace
     engines = ["sqlite", "postgres"] if engine == "both" else [engine]
     command = "registry bench " + " ".join(shlex.quote(a) for a in sys.argv[2:]) \
         if len(sys.argv) > 1 and sys.argv[1] == "bench" else \
@@ -72,7 +75,10 @@ def bench(engine, scale, out, steps, postgres_url, samples, http_seconds, http_c
     options = Options(engines=engines, scale=scale, steps=steps, postgres_url=postgres_url,
                       samples=samples, http_seconds=http_seconds, http_clients=http_clients,
                       work_dir=work_dir, keep=work_dir is not None, command=command.strip())
-    result = run(options)
+    try:
+        result = run(options)
+    except NotEnoughSpace as error:
+        raise click.ClickException(str(error)) from None
     report.write(result, out)
     if json_path:
         save_json(result, json_path)
