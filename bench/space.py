@@ -17,6 +17,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
@@ -95,11 +96,12 @@ def data_directory(url: str) -> Path | None:
     """The PostgreSQL server's data directory when the server runs on this machine and
     says where it is (``data_directory`` needs a superuser or pg_read_all_settings);
     otherwise None, and its disk is not checked."""
+    server = urlunsplit(urlsplit(url)._replace(query=""))  # without the bench's ?schema=
     try:
-        with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
+        with psycopg.connect(server, autocommit=True, connect_timeout=5) as conn:
             host = conn.info.host
             directory = conn.execute("SHOW data_directory").fetchone()[0]
-    except psycopg.Error:
+    except (psycopg.Error, ValueError):
         return None
     local = host.startswith("/")
     if not local:

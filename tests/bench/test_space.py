@@ -65,5 +65,6 @@ def test_a_local_servers_data_directory_is_found_and_an_unreachable_one_is_not(
         postgres_server):
     directory = space.data_directory(postgres_server)
     assert directory is not None and directory.is_dir() and (directory / "PG_VERSION").exists()
+    assert space.data_directory(f"{postgres_server}?schema=bench_x") == directory  # as run
     assert space.data_directory("postgresql://postgres@127.0.0.1:1/postgres") is None
     assert isinstance(space.free_bytes(Path(directory)), int)
