@@ -18,6 +18,7 @@ FULL_PROVIDERS = 500
 FULL_INDICATORS = 50  # each on three service lines: 150 cells
 FULL_MONTHS = 120
 DENSITY = 0.12  # chance that a provider delivers a given service line
+SERVICE_LINES = 11  # the lines the cells are spread over, evenly (``bench.data.LINES``)
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,12 @@ class Scale:
 
     @property
     def expected_submissions(self) -> int:
-        """The expected count (the generator's seeded draws decide the exact one)."""
-        lines_per_indicator = 3
-        return round(self.providers * self.indicators * lines_per_indicator * self.density
-                     * self.months)
+        """The expected count (the generator's seeded draws decide the exact one). A
+        provider reports the cells of the lines it delivers; one that drew none delivers
+        one line chosen at random (``bench.data``), which has a line's share of the cells."""
+        none_drawn = (1 - self.density) ** SERVICE_LINES
+        per_provider = self.cells * (self.density + none_drawn / SERVICE_LINES)
+        return round(self.providers * per_provider * self.months)
 
     def describe(self) -> str:
         return (f"{self.name}: {self.providers} providers x {self.cells} indicator x "

@@ -6,7 +6,7 @@ stop the run after many minutes, so ``shortfalls`` compares what the run will wr
 what each disk has free before it starts, and says what to do instead.
 
 The sizes are bytes per expected submission (``Scale.expected_submissions``), as measured:
-SQLite's files after a full-scale run (22ef233's: 1,080,000 expected, 1,281,600 generated),
+SQLite's files after a full-scale run (22ef233's: 1,281,600 submissions generated),
 PostgreSQL's database at its largest during a run at 0.1 scale (``pg_database_size``); with
 a fifth more for write-ahead logs and the tables a rebuild writes beside the ones it
 replaces. The server's own write-ahead log is not counted: it is recycled, not grown.
@@ -24,11 +24,11 @@ import psycopg
 from bench.scale import Scale
 
 MARGIN = 1.2
-DATA = 60  # the generated CSV files
-SQLITE_REGISTRY = 3_606  # registry.db: events, journal, ledger and every read model
-SQLITE_FLOORS = 1_991  # floor.db: the raw append's and the raw executemany's stores
-POSTGRES_REGISTRY = 4_350  # the bench_<random> database's registry (measured at 0.1 scale)
-POSTGRES_FLOORS = 2_100  # and its floors' schema
+DATA = 55  # the generated CSV files
+SQLITE_REGISTRY = 3_050  # registry.db: events, journal, ledger and every read model
+SQLITE_FLOORS = 1_680  # floor.db: the raw append's and the raw executemany's stores
+POSTGRES_REGISTRY = 3_650  # the bench_<random> database's registry (measured at 0.1 scale)
+POSTGRES_FLOORS = 1_750  # and its floors' schema
 FLOOR_STEPS = ("append_floor", "executemany_floor")
 
 

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bench import space
-from bench.scale import parse_scale
+from bench import data, space
+from bench.scale import SERVICE_LINES, parse_scale
 from registry.cli import main
 
 ALL = ["import", "append_floor", "executemany_floor", "rebuild"]
@@ -68,3 +68,13 @@ def test_a_local_servers_data_directory_is_found_and_an_unreachable_one_is_not(
     assert space.data_directory(f"{postgres_server}?schema=bench_x") == directory  # as run
     assert space.data_directory("postgresql://postgres@127.0.0.1:1/postgres") is None
     assert isinstance(space.free_bytes(Path(directory)), int)
+
+
+def test_the_expected_size_of_a_run_is_what_the_generator_makes(tmp_path):
+    """The needs are per expected submission, so the expectation must hold: within 2% at
+    the scales with hundreds of providers (the generator's draws are seeded)."""
+    assert len(data.LINES) == SERVICE_LINES
+    for name in ("small", "moderate"):
+        scale = parse_scale(name)
+        made = data.generate(scale, tmp_path / name).submissions
+        assert made == pytest.approx(scale.expected_submissions, rel=0.02), name
