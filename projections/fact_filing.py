@@ -139,9 +139,8 @@ def file_range(tables, cursor, after: int, last: int, name: str,
     if engine in PARALLEL and not ahead:
         _file_parsed(tables, cursor, after, last, name, fill, range_params, insert)
         return
-    scanned = cursor.execute(SCAN[engine].format(**fill), range_params).fetchone()
-    others = {int(p) for p in (scanned["others"] or "").split(",") if p}
-    if scanned["readable"]:
+    readable, others = _scan(cursor, fill, range_params)
+    if readable:
         ensure_periods(tables, cursor)
         cursor.execute("SAVEPOINT fact_submissions")
         try:
@@ -155,7 +154,7 @@ def file_range(tables, cursor, after: int, last: int, name: str,
             _file_one_by_one(tables, cursor, after, last, name, insert, others)
             return
         cursor.execute("RELEASE SAVEPOINT fact_submissions")
-        if filed < int(scanned["readable"]):
+        if filed < readable:
             others.update(int(r["position"]) for r in cursor.execute(
                 UNFILED[engine].format(**fill), range_params).fetchall())
     _apply_others(tables, cursor, others, name)
@@ -172,19 +171,30 @@ def _file_parsed(tables, cursor, after: int, last: int, name: str, fill: dict,
     try:
         read_in_parallel(cursor, f"{tables.p}_parsed", read, range_params)
         scanned = cursor.execute(count).fetchone()
-        others = {int(p) for p in (scanned["others"] or "").split(",") if p}
+        others = _positions(scanned["others"])
         if scanned["readable"]:
             if cursor.execute(copy).rowcount < int(scanned["readable"]):
                 others.update(int(r["position"]) for r in cursor.execute(unfiled).fetchall())
     except Exception:
         cursor.execute("ROLLBACK TO SAVEPOINT fact_submissions")
         cursor.execute("RELEASE SAVEPOINT fact_submissions")
-        scanned = cursor.execute(SCAN[cursor.engine].format(**fill), range_params).fetchone()
-        others = {int(p) for p in (scanned["others"] or "").split(",") if p}
-        _file_one_by_one(tables, cursor, after, last, name, insert, others)
+        _file_one_by_one(tables, cursor, after, last, name, insert,
+                         _scan(cursor, fill, range_params)[1])
         return
     cursor.execute("RELEASE SAVEPOINT fact_submissions")
     _apply_others(tables, cursor, others, name)
+
+
+def _scan(cursor, fill: dict, range_params: tuple) -> tuple[int, set[int]]:
+    """``SCAN`` of a range: how many first versions ``INSERT`` reads, and the positions of
+    the events ``FactTables.apply`` files."""
+    scanned = cursor.execute(SCAN[cursor.engine].format(**fill), range_params).fetchone()
+    return int(scanned["readable"] or 0), _positions(scanned["others"])
+
+
+def _positions(joined: str | None) -> set[int]:
+    """The positions of a ``string_agg`` of them (None: none)."""
+    return {int(p) for p in (joined or "").split(",") if p}
 
 
 def _apply_others(tables, cursor, others: set[int], name: str) -> None:
